@@ -1,0 +1,87 @@
+"""Options and error handling shared by every command.
+
+The library raises typed errors (``TiegraphError``); ``handle_errors`` turns
+them into ``Error: …`` lines on stderr and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import Annotated, Callable, Optional, TypeVar
+
+import typer
+
+from graph.build import TieFilter
+from loaders.curated import load_dataset
+from model.entities import Dataset
+from model.errors import TiegraphError, UsageError
+from model.vocabulary import TURKIC_SIX
+
+F = TypeVar("F", bound=Callable)
+
+
+def fail(message: str) -> None:
+    """Print one ``Error:`` line per message line and exit 1."""
+    for line in message.splitlines() or [message]:
+        typer.echo(f"Error: {line}", err=True)
+    raise typer.Exit(1)
+
+
+def handle_errors(func: F) -> F:
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except TiegraphError as exc:
+            fail(str(exc))
+        except KeyboardInterrupt:
+            typer.echo("Error: interrupted", err=True)
+            raise typer.Exit(130)
+        except BrokenPipeError:  # `tiegraph report | head`
+            sys.stderr.close()
+            raise typer.Exit(0)
+    return wrapper  # type: ignore[return-value]
+
+
+DataOpt = Annotated[Optional[list[Path]], typer.Option(
+    "--data", "-d", help="Data directory (repeatable; default: the bundled dataset). "
+                         "Imported datasets live in their own directories: pass them all.",
+    show_default=False)]
+FromOpt = Annotated[Optional[int], typer.Option("--from", help="First year (ties dated earlier, or undated, are left out).")]
+ToOpt = Annotated[Optional[int], typer.Option("--to", help="Last year.")]
+TypeOpt = Annotated[Optional[list[str]], typer.Option("--type", "-t", help="Only these tie types (repeatable).")]
+LevelOpt = Annotated[str, typer.Option("--level", help="actor: companies are nodes; state: companies fold into their home state.")]
+ProjectionOpt = Annotated[str, typer.Option("--projection", help="clique: multilateral ties become all pairs; star: an event node per tie.")]
+ScopeOpt = Annotated[Optional[str], typer.Option("--scope", help="Comma-separated actor ids for density (default: TUR,AZE,KAZ,KGZ,UZB,TKM).")]
+TentativeOpt = Annotated[bool, typer.Option("--tentative/--no-tentative", help="Include announced/planned/proposed ties.")]
+DatasetOpt = Annotated[Optional[list[str]], typer.Option("--dataset", help="Only ties of this dataset (repeatable), e.g. seeds, dcad.")]
+
+
+def load(data: list[Path] | None) -> Dataset:
+    return load_dataset(data or None)
+
+
+def make_filter(types: list[str] | None, start: int | None, end: int | None, tentative: bool,
+                datasets: list[str] | None) -> TieFilter:
+    return TieFilter(types=frozenset(types) if types else None, start_year=start, end_year=end,
+                     include_tentative=tentative, datasets=frozenset(datasets) if datasets else None)
+
+
+def parse_scope(scope: str | None, dataset: Dataset | None = None) -> tuple[str, ...]:
+    if not scope:
+        return TURKIC_SIX
+    ids = tuple(dict.fromkeys(s.strip() for s in scope.split(",") if s.strip()))
+    if len(ids) < 2:
+        raise UsageError(f"--scope '{scope}' needs at least two actor ids")
+    if dataset is not None:
+        unknown = [i for i in ids if i not in dataset.actors]
+        if unknown:
+            raise UsageError(f"--scope: unknown actor id '{unknown[0]}'")
+    return ids
+
+
+def check_choice(option: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise UsageError(f"{option} '{value}' is not one of: {', '.join(choices)}")

@@ -1,0 +1,84 @@
+"""The core commands: report, validate, types."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from commands.common import (DataOpt, DatasetOpt, FromOpt, LevelOpt, ProjectionOpt, ScopeOpt,
+                             TentativeOpt, ToOpt, TypeOpt, check_choice, handle_errors, load,
+                             make_filter, parse_scope)
+from exports.tables import FORMATS, render
+from graph.report import ReportOptions, build_report
+from model.vocabulary import STATUSES, TENTATIVE_STATUSES, TIE_TYPES
+
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, json, csv or markdown.")]
+
+
+@handle_errors
+def report(
+    data: DataOpt = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    types: TypeOpt = None,
+    level: LevelOpt = "state",
+    projection: ProjectionOpt = "clique",
+    scope: ScopeOpt = None,
+    tentative: TentativeOpt = True,
+    dataset: DatasetOpt = None,
+    top: Annotated[int, typer.Option("--top", help="How many actors to list.")] = 10,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Network report: summary, yearly density of the scope, top actors, trend test.
+
+    Runs on the bundled dataset by default, no server needed.
+
+    Example: tiegraph report --from 2015 --level state --format markdown
+    """
+    check_choice("--format", fmt, FORMATS)
+    check_choice("--level", level, ("actor", "state"))
+    check_choice("--projection", projection, ("clique", "star"))
+    data_set = load(data)
+    options = ReportOptions(scope=parse_scope(scope, data_set),
+                            tie_filter=make_filter(types, start, end, tentative, dataset),
+                            level=level, projection=projection, top=top)  # type: ignore[arg-type]
+    text = render(build_report(data_set, options), fmt)
+    if text is not None:
+        typer.echo(text, nl=not text.endswith("\n"))
+
+
+@handle_errors
+def validate(
+    paths: Annotated[Optional[list[Path]], typer.Argument(
+        help="Data directories to check (default: the bundled dataset).", show_default=False)] = None,
+) -> None:
+    """Check data files; print every problem as FILE:LINE: record: field: problem.
+
+    Exit code 0 when valid, 1 otherwise.  Nothing is built or written.
+
+    Example: tiegraph validate ./my-data
+    """
+    data_set = load(paths)
+    typer.echo(f"OK: {len(data_set.actors)} actors, {len(data_set.ties)} ties in "
+               f"{len(data_set.files)} files")
+
+
+@handle_errors
+def types() -> None:
+    """List the tie types, statuses and what they mean (the vocabulary).
+
+    Example: tiegraph types
+    """
+    for t in TIE_TYPES.values():
+        direction = f"{t.roles[0]} -> {t.roles[1]}" if t.directed else "undirected"
+        typer.echo(f"{t.name:32} {t.relationship:32} {direction:26} {t.temporal:9} {t.description}")
+    typer.echo("statuses: " + ", ".join(s + ("*" if s in TENTATIVE_STATUSES else "") for s in STATUSES)
+               + "   (* tentative: dropped by --no-tentative)")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(report)
+    app.command()(validate)
+    app.command()(types)
