@@ -7,7 +7,7 @@ either works on fully valid data or reports every problem and builds nothing.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from loaders.records import FileProblem, RawRecord, read_records
 from loaders.validate import build_actor, build_tie
@@ -47,6 +47,15 @@ def _read_all(paths: Iterable[Path], problems: list[Problem]) -> list[RawRecord]
         except FileProblem as exc:
             problems.append(exc.problem)
     return records
+
+
+def _stream(paths: Iterable[Path], problems: list[Problem]) -> Iterator[RawRecord]:
+    """Records one at a time, so a million ties are never all held as raw dicts."""
+    for path in paths:
+        try:
+            yield from read_records(path, _label(path))
+        except FileProblem as exc:
+            problems.append(exc.problem)
 
 
 def load_dataset(directories: Iterable[Path | str] | Path | str | None = None) -> Dataset:
@@ -100,7 +109,7 @@ def load_dataset(directories: Iterable[Path | str] | Path | str | None = None) -
 
     ties: list[Tie] = []
     first_seen: dict[str, str] = {}
-    for raw in _read_all(tie_paths, problems):
+    for raw in _stream(tie_paths, problems):
         tie = build_tie(raw, problems, kind_of)
         tie_id = raw.data.get("id")
         if isinstance(tie_id, str):

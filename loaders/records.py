@@ -123,21 +123,33 @@ def read_yaml_records(path: Path, label: str | None = None) -> Iterator[RawRecor
 
 
 def read_jsonl_records(path: Path, label: str | None = None) -> Iterator[RawRecord]:
-    """Yield each JSON object of a JSON Lines file (blank lines are skipped)."""
+    """Yield each JSON object of a JSON Lines file, streaming (blank lines are skipped)."""
     label = label or str(path)
-    text = _read_text(path, label)
-    if not text.strip():
-        raise FileProblem(Problem(label, None, None, None, "file is empty (expected one JSON object per line)"))
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise FileProblem(Problem(label, number, None, None, f"invalid JSON: {exc.msg}")) from None
-        if not isinstance(data, dict):
-            raise FileProblem(Problem(label, number, None, None, "line is not a JSON object"))
-        yield RawRecord(label, number, data, {})
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise FileProblem(Problem(label, None, None, None, f"cannot read: {exc.strerror}")) from None
+    seen_any = False
+    with handle:
+        for number, raw_line in enumerate(handle, start=1):
+            try:
+                line = raw_line.decode("utf-8")
+            except UnicodeDecodeError:
+                raise FileProblem(Problem(label, number, None, None,
+                                          "not valid UTF-8 (save the file as UTF-8)")) from None
+            if not line.strip():
+                continue
+            seen_any = True
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise FileProblem(Problem(label, number, None, None, f"invalid JSON: {exc.msg}")) from None
+            if not isinstance(data, dict):
+                raise FileProblem(Problem(label, number, None, None, "line is not a JSON object"))
+            yield RawRecord(label, number, data, {})
+    if not seen_any:
+        raise FileProblem(Problem(label, None, None, None,
+                                  "file is empty (expected one JSON object per line)"))
 
 
 def read_records(path: Path, label: str | None = None) -> Iterator[RawRecord]:

@@ -28,7 +28,7 @@ class DateFormatError(ValueError):
     """Raised with a message that names the offending value."""
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class PartialDate:
     year: int
     month: int | None = None

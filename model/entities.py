@@ -13,7 +13,7 @@ from model.dates import PartialDate
 from model.vocabulary import TIE_TYPES, TENTATIVE_STATUSES, TieType
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Origin:
     """Where a record was read: the file and 1-based line, for error messages and audit."""
 
@@ -24,7 +24,7 @@ class Origin:
         return self.file if self.line is None else f"{self.file}:{self.line}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Actor:
     id: str
     kind: str  # state | company | organization
@@ -35,7 +35,7 @@ class Actor:
     origin: Origin | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """A citation: a seed document or dataset file, a locator/quote, and a URL when known."""
 
@@ -55,13 +55,13 @@ class Source:
         return ", ".join(parts)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reading:
     value: str
     source: str  # a document named in the tie's sources
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Conflict:
     """Two or more sources disagree on ``field``; every reading is kept."""
 
@@ -74,7 +74,7 @@ class Conflict:
         return f"{self.field}: {readings}" + (f" \u2014 {self.note}" if self.note else "")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tie:
     """One documented tie.
 

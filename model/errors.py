@@ -13,7 +13,7 @@ class TiegraphError(Exception):
     """Root of every error the tool reports to users."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """One problem in one record of one file."""
 

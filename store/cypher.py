@@ -1,0 +1,145 @@
+"""Cypher text lives in ``cypher/*.cypher`` files, loaded by name; Python never builds Cypher.
+
+Why files: the same text a user can paste into Neo4j Browser is what the tool
+runs, values always travel as parameters (``$rows``, ``$actor``), never as
+formatted strings, so a quote in a tie title can neither break nor inject a
+statement.
+
+``cypher/`` holds the saved read queries (the library users run with
+``tiegraph query``) and ``schema.cypher``; ``cypher/store/`` holds the write and
+read-back shapes the loader uses.
+
+The one exception to "parameters only" is the relationship type (and the actor
+label): Cypher cannot take them as parameters in a pattern that the planner
+can index.  The write shapes therefore carry a placeholder token
+(``{{REL_TYPE}}``, ``{{LABEL}}``) that ``with_relationship_type`` /
+``with_label`` replace with a name looked up in the vocabulary table, never
+with user text.  An unreplaced token is a Cypher syntax error, so a template
+pasted into Browser fails instead of writing a bogus ``__TYPE__`` relationship.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from model.errors import StoreError, UsageError
+from model.vocabulary import ACTOR_KINDS, TIE_TYPES
+
+CYPHER_DIR = Path(__file__).resolve().parent.parent / "cypher"
+STORE_DIR = CYPHER_DIR / "store"
+SCHEMA_FILE = CYPHER_DIR / "schema.cypher"
+
+REL_TYPE_TOKEN = "{{REL_TYPE}}"
+LABEL_TOKEN = "{{LABEL}}"
+
+#: actor kind -> the extra node label next to :Actor
+KIND_LABELS: dict[str, str] = {"state": "State", "company": "Company", "organization": "Organization"}
+assert set(KIND_LABELS) == set(ACTOR_KINDS), "every actor kind needs a node label"
+
+#: Neo4j relationship type -> vocabulary name, the only types the store writes or reads
+RELATIONSHIP_TYPES: dict[str, str] = {t.relationship: t.name for t in TIE_TYPES.values()}
+
+_IDENTIFIER = re.compile(r"^[A-Z][A-Za-z0-9_]*$")
+
+
+@lru_cache(maxsize=None)
+def load_store_cypher(name: str) -> str:
+    """The text of ``cypher/store/NAME.cypher`` (a file shipped with the tool)."""
+    path = STORE_DIR / f"{name}.cypher"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:  # a broken installation, not a user error, but say which file
+        raise StoreError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def read_query_file(path: Path | str) -> str:
+    """Text of a saved query: a path, or a bare name looked up in the bundled ``cypher/``.
+
+    ``tiegraph query ties_per_year`` and ``tiegraph query cypher/ties_per_year.cypher``
+    both work; a missing file is one clear error naming what was tried.
+    """
+    given = Path(path)
+    candidates = [given]
+    if not given.is_absolute() and given.parent == Path("."):
+        candidates.append(CYPHER_DIR / given.name)
+        if given.suffix != ".cypher":
+            candidates.append(CYPHER_DIR / f"{given.name}.cypher")
+    for candidate in candidates:
+        if candidate.is_file():
+            try:
+                return candidate.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                reason = getattr(exc, "strerror", None) or "not valid UTF-8"
+                raise UsageError(f"cannot read Cypher file {candidate}: {reason}") from None
+    raise UsageError(f"Cypher file not found: {path}"
+                     + ("" if given.parent != Path(".") else f" (nor in {CYPHER_DIR})"))
+
+
+def library_queries() -> list[Path]:
+    """The saved read queries shipped in ``cypher/`` (everything but the schema)."""
+    return sorted(p for p in CYPHER_DIR.glob("*.cypher") if p != SCHEMA_FILE)
+
+
+def with_relationship_type(template: str, relationship: str) -> str:
+    """Put a vocabulary relationship type into a write shape; refuse anything else."""
+    if relationship not in RELATIONSHIP_TYPES or not _IDENTIFIER.match(relationship):
+        raise ValueError(f"'{relationship}' is not a relationship type of the vocabulary")
+    if REL_TYPE_TOKEN not in template:
+        raise ValueError(f"template has no {REL_TYPE_TOKEN} placeholder")
+    return template.replace(REL_TYPE_TOKEN, relationship)
+
+
+def with_label(template: str, label: str) -> str:
+    """Put an actor kind label (State, Company, Organization) into a write shape."""
+    if label not in KIND_LABELS.values():
+        raise ValueError(f"'{label}' is not an actor label ({', '.join(KIND_LABELS.values())})")
+    if LABEL_TOKEN not in template:
+        raise ValueError(f"template has no {LABEL_TOKEN} placeholder")
+    return template.replace(LABEL_TOKEN, label)
+
+
+def split_statements(text: str) -> list[str]:
+    """Split a ``;``-separated Cypher file into statements, ignoring ``//`` comments.
+
+    Quotes are respected, so a ``;`` inside a string literal does not split.
+    Used for ``schema.cypher``: schema statements must each run in their own
+    transaction (Neo4j refuses schema and data writes in one transaction).
+    """
+    statements: list[str] = []
+    current: list[str] = []
+    quote: str | None = None
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            current.append(ch)
+            if ch == "\\" and i + 1 < len(text):
+                current.append(text[i + 1])
+                i += 1
+            elif ch == quote:
+                quote = None
+        elif ch in "'\"`":
+            quote = ch
+            current.append(ch)
+        elif text.startswith("//", i):
+            end = text.find("\n", i)
+            i = len(text) if end == -1 else end
+            continue
+        elif ch == ";":
+            statements.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+        i += 1
+    statements.append("".join(current))
+    return [" ".join(s.split()) for s in statements if s.strip()]
+
+
+def strip_comments(text: str) -> str:
+    """The statement without its header comment, one statement expected (saved queries)."""
+    statements = split_statements(text)
+    if not statements:
+        raise UsageError("the Cypher file holds no statement (only comments?)")
+    return text.strip().rstrip(";")

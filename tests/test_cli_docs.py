@@ -1,0 +1,41 @@
+"""Every command is documented: help text with an example, and a README entry."""
+
+from __future__ import annotations
+
+import typer.main
+
+from cli import app
+from tests.conftest import REPO
+
+
+def leaf_commands():
+    root = typer.main.get_command(app)
+
+    def walk(command, path: list[str]):
+        if hasattr(command, "commands"):
+            for name, sub in command.commands.items():
+                yield from walk(sub, path + [name])
+        else:
+            yield " ".join(path), command
+
+    return list(walk(root, []))
+
+
+def test_every_command_has_help_with_an_example():
+    commands = leaf_commands()
+    assert len(commands) >= 4
+    missing = [name for name, cmd in commands if not cmd.help or "Example:" not in cmd.help]
+    assert missing == []
+
+
+def test_every_command_appears_in_the_readme():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    missing = [name for name, _ in leaf_commands() if f"tiegraph {name}" not in readme]
+    assert missing == []
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    test_command = next(line.strip() for line in ci.splitlines() if "pytest" in line)
+    assert test_command in readme

@@ -1,0 +1,157 @@
+"""Graph building, density and centrality on a tiny dataset with hand-computed answers."""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+import pytest
+
+from cli import app
+from graph.build import TieFilter, build_graph, select_ties
+from graph.metrics import centrality, density_by_year, mann_kendall, ties_by_year
+from loaders.curated import load_dataset
+
+# Scope TUR, AZE, KAZ, KGZ -> 6 dyads.
+TINY_TIES = """\
+- {id: t1, type: alliance_treaty, participants: [TUR, AZE], start: 2015, status: signed,
+   sources: [{document: s.txt, locator: p1}]}
+- {id: t2, type: arms_transfer, from: tai, to: KAZ, start: 2018-05, status: delivered,
+   attributes: {system: ANKA, quantity: 3}, sources: [{document: s.txt, locator: p2}]}
+- {id: t3, type: joint_exercise, participants: [AZE, KAZ, KGZ], start: 2020-10-01, status: held,
+   title: Drill, sources: [{document: s.txt, locator: p3}]}
+- {id: t4, type: defense_meeting, participants: [TUR, AZE], start: 2020, status: held,
+   sources: [{document: s.txt, locator: p4}]}
+- {id: t5, type: membership, from: KGZ, to: ots, start: 2019, status: active,
+   attributes: {role: member}, sources: [{document: s.txt, locator: p5}]}
+- {id: t6, type: strategic_partnership, participants: [TUR, KGZ], status: proposed,
+   sources: [{document: s.txt, locator: p6}]}
+"""
+SCOPE = ("TUR", "AZE", "KAZ", "KGZ")
+
+
+@pytest.fixture
+def tiny(make_data):
+    return load_dataset(make_data(TINY_TIES))
+
+
+def test_clique_projection_one_edge_per_pair(tiny):
+    graph = build_graph(tiny)
+    assert graph.number_of_edges() == 1 + 1 + 3 + 1 + 1 + 1
+    assert sorted(k for _, _, k in graph.edges(keys=True) if k.startswith("t3")) == [
+        "t3:AZE:KAZ", "t3:AZE:KGZ", "t3:KAZ:KGZ"]
+    assert graph.has_edge("tai", "KAZ") and not graph.has_edge("TUR", "KAZ")
+
+
+def test_state_level_folds_companies(tiny):
+    graph = build_graph(tiny, level="state")
+    assert "tai" not in graph
+    data = graph.get_edge_data("TUR", "KAZ")["t2"]
+    assert (data["from"], data["to"], data["attr_system"]) == ("tai", "KAZ", "ANKA")
+
+
+def test_star_projection_adds_event_nodes(tiny):
+    graph = build_graph(tiny, projection="star")
+    assert graph.nodes["event:t3"]["kind"] == "event"
+    assert sorted(graph.neighbors("event:t3")) == ["AZE", "KAZ", "KGZ"]
+    assert not graph.has_edge("AZE", "KAZ")
+
+
+def test_density_cumulative_and_flow_by_hand(tiny):
+    graph = build_graph(tiny, level="state")
+    years = range(2015, 2021)
+    # cumulative: 2015 TUR-AZE (1/6); 2018 +TUR-KAZ (2/6); 2020 +AZE-KAZ, AZE-KGZ, KAZ-KGZ (5/6);
+    # TUR-KGZ is undated and never counts in a yearly series.
+    assert density_by_year(graph, SCOPE, years, mode="cumulative") == pytest.approx(
+        {2015: 1 / 6, 2016: 1 / 6, 2017: 1 / 6, 2018: 2 / 6, 2019: 2 / 6, 2020: 5 / 6})
+    # flow: 2020 has t3's three dyads plus TUR-AZE (t4) = 4/6.
+    assert density_by_year(graph, SCOPE, years, mode="flow") == pytest.approx(
+        {2015: 1 / 6, 2016: 0, 2017: 0, 2018: 1 / 6, 2019: 0, 2020: 4 / 6})
+    assert ties_by_year(graph, SCOPE) == {2015: 1, 2018: 1, 2020: 2}
+
+
+def test_scope_actor_without_ties_still_counts(tiny):
+    graph = build_graph(tiny, level="state")
+    from graph.metrics import scope_density
+    # TUR-AZE tied; the scope (TUR, AZE, KGZ) has 3 dyads; by 2015 only one is tied.
+    assert scope_density(graph, ("TUR", "AZE", "KGZ"), year=2015) == pytest.approx(1 / 3)
+
+
+def test_centrality_by_hand(tiny):
+    cent = centrality(build_graph(tiny, level="state"))
+    # Simple graph: K4 on TUR, AZE, KAZ, KGZ plus KGZ-ots.  n = 5, so degree / 4.
+    assert {n: v["degree"] for n, v in cent.items()} == pytest.approx(
+        {"TUR": 0.75, "AZE": 0.75, "KAZ": 0.75, "KGZ": 1.0, "ots": 0.25})
+    # KGZ is on the shortest paths ots-TUR, ots-AZE, ots-KAZ: 3 / ((n-1)(n-2)/2) = 3/6.
+    assert cent["KGZ"]["betweenness"] == pytest.approx(0.5)
+    assert cent["TUR"]["betweenness"] == 0
+    # TUR-AZE carries two ties (t1, t4).
+    assert cent["TUR"]["weighted_degree"] == 4 and cent["AZE"]["weighted_degree"] == 4
+    assert max(cent, key=lambda n: cent[n]["eigenvector"]) == "KGZ"
+
+
+def test_filters(tiny):
+    assert [t.id for t in select_ties(tiny, TieFilter(include_tentative=False))] == ["t1", "t2", "t3", "t4", "t5"]
+    assert [t.id for t in select_ties(tiny, TieFilter(start_year=2019))] == ["t3", "t4", "t5"]
+    assert [t.id for t in select_ties(tiny, TieFilter(types=frozenset({"joint_exercise"})))] == ["t3"]
+
+
+def test_mann_kendall_known_series():
+    rising = mann_kendall({2000 + i: float(i) for i in range(10)})
+    assert rising["trend"] == "increasing" and rising["p"] < 0.001 and rising["sen_slope"] == pytest.approx(1.0)
+    flat = mann_kendall({2000 + i: v for i, v in enumerate([1, 3, 2, 3, 1, 2, 3, 1, 2, 2])})
+    assert flat["trend"] == "no trend" and flat["p"] > 0.5
+
+
+def test_report_json_numbers(make_data, runner):
+    root = make_data(TINY_TIES)
+    result = runner.invoke(app, ["report", "--data", str(root), "--scope", "TUR,AZE,KAZ,KGZ",
+                                 "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert [r["density_cumulative"] for r in report["density"]] == pytest.approx(
+        [1 / 6, 1 / 6, 1 / 6, 2 / 6, 2 / 6, 5 / 6])
+    assert report["summary"] == {"actors": 6, "ties": 6, "undated_ties": 1, "tentative_ties": 1,
+                                 "conflicted_ties": 0, "sources_cited": 1}
+    assert report["top_actors"][0]["actor"] == "KGZ"
+
+
+def test_report_other_formats(make_data, runner):
+    root = make_data(TINY_TIES)
+    md = runner.invoke(app, ["report", "-d", str(root), "--format", "markdown"]).stdout
+    assert "## density\n" in md and "| year | ties_formed | density_cumulative | density_flow |" in md
+    csv_text = runner.invoke(app, ["report", "-d", str(root), "--format", "csv"]).stdout
+    assert "# density\nyear,ties_formed,density_cumulative,density_flow\n2015,1," in csv_text
+    table = runner.invoke(app, ["report", "-d", str(root)])
+    assert table.exit_code == 0 and "density" in table.stdout
+
+
+def test_report_rejects_bad_options(make_data, runner):
+    root = make_data(TINY_TIES)
+    cases = [
+        (["--format", "xml"], "Error: --format 'xml' is not one of: table, json, csv, markdown\n"),
+        (["--type", "drone"], "Error: unknown tie type 'drone' (see 'tiegraph types')\n"),
+        (["--scope", "TUR,XYZ"], "Error: --scope: unknown actor id 'XYZ'\n"),
+        (["--from", "2020", "--to", "2010"], "Error: year range 2020-2010 is empty\n"),
+    ]
+    for args, expected in cases:
+        result = runner.invoke(app, ["report", "-d", str(root), *args])
+        assert (result.exit_code, result.stderr) == (1, expected)
+
+
+def test_graphml_round_trip(make_data, runner, tmp_path):
+    root = make_data(TINY_TIES)
+    out = tmp_path / "g.graphml"
+    result = runner.invoke(app, ["export", "graphml", str(out), "-d", str(root)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"Wrote {out}: 6 nodes, 8 edges from 6 ties\n"
+    graph = nx.read_graphml(out, force_multigraph=True)
+    edges = {d["tie_id"]: (sorted((a, b)), d) for a, b, d in graph.edges(data=True)}
+    assert edges["t2"][0] == ["KAZ", "tai"]
+    assert (edges["t2"][1]["type"], edges["t2"][1]["year"], edges["t2"][1]["date"]) == ("arms_transfer", 2018, "2018-05")
+    assert edges["t6"][1]["year"] == -1 and edges["t6"][1]["date"] == ""
+    assert edges["t1"][1]["source"] == "s.txt, p1"
+    assert graph.nodes["tai"] == {"name": "Turkish Aerospace Industries", "kind": "company",
+                                  "country": "TUR", "aliases": ""}
+    for _, _, data in graph.edges(data=True):
+        assert all(v is not None for v in data.values())
