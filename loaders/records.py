@@ -49,7 +49,7 @@ class FileProblem(Exception):
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
-    if node.style is not None:  # quoted or block scalar: always text
+    if node.style:  # quoted or block scalar: always text (plain is None or "")
         return node.value
     tag = node.tag
     if tag == _NULL_TAG:
