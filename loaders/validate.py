@@ -229,7 +229,7 @@ def build_tie(raw: RawRecord, problems: list[Problem], actor_kind: Callable[[str
             allowed = tie_type.to_kinds if (tie_type.directed and field == "to") else tie_type.from_kinds
             if kind not in allowed:
                 role = tie_type.roles[1 if field == "to" else 0]
-                check.fail(field, f"wrong direction: {tie_type.name} {role} '{actor_id}' is a {kind} "
+                check.fail(field, f"wrong direction: {tie_type.name} {role} '{actor_id}' is {_article(kind)} {kind} "
                                   f"(must be {' or '.join(sorted(allowed))})")
     start, end = _date(check, "start"), _date(check, "end")
     if start and end and end.latest() < start.earliest():
@@ -257,3 +257,7 @@ def _participant_fields(tie_type: Any, participants: tuple[str, ...]) -> list[st
     if tie_type is not None and tie_type.directed:
         return ["from", "to"]
     return ["participants"] * len(participants)
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"

@@ -92,7 +92,7 @@ DIRECTED = """\
 
 @pytest.mark.parametrize("src, dst, expected", [
     ("ots", "KAZ", "ties/ties.yaml:3: tie 'sale': field 'from': wrong direction: arms_transfer supplier "
-                   "'ots' is a organization (must be company or state)"),
+                   "'ots' is an organization (must be company or state)"),
     ("KAZ", "KAZ", "ties/ties.yaml:4: tie 'sale': field 'to': self-tie: 'KAZ' cannot be tied to itself"),
 ])
 def test_directed_type_checks(make_data, src, dst, expected):
