@@ -24,7 +24,7 @@ F = TypeVar("F", bound=Callable)
 
 def fail(message: str) -> None:
     """Print one ``Error:`` line per message line and exit 1."""
-    for line in message.splitlines() or [message]:
+    for line in message.split("\n"):
         typer.echo(f"Error: {line}", err=True)
     raise typer.Exit(1)
 

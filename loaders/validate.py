@@ -177,8 +177,10 @@ def _attributes(check: RecordChecker) -> dict[str, Any]:
 def _participants(check: RecordChecker, directed: bool | None) -> tuple[str, ...]:
     data = check.raw.data
     if directed is None:  # unknown type: still check the ids given
-        ids = data.get("participants") or [data.get("from"), data.get("to")]
-        return tuple(str(i) for i in ids if isinstance(i, str))
+        ids = data.get("participants")
+        if not isinstance(ids, list):
+            ids = [data.get("from"), data.get("to")]
+        return tuple(i for i in ids if isinstance(i, str))
     if directed:
         if "participants" in data:
             check.fail("participants", f"'{data.get('type')}' is directed: give 'from' and 'to' instead")

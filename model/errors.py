@@ -13,6 +13,9 @@ class TiegraphError(Exception):
     """Root of every error the tool reports to users."""
 
 
+_ONE_LINE = str.maketrans({"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x00": "\\0"})
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One problem in one record of one file."""
@@ -30,7 +33,9 @@ class Problem:
             parts.append(self.record)
         if self.field:
             parts.append(f"field '{self.field}'")
-        return ": ".join(parts) + f": {self.message}"
+        text = ": ".join(parts) + f": {self.message}"
+        # one problem, one line: values quoted from the data may contain line breaks
+        return text.translate(_ONE_LINE)
 
 
 class DataValidationError(TiegraphError):
