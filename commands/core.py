@@ -10,6 +10,7 @@ import typer
 from commands.common import (DataOpt, DatasetOpt, FromOpt, LevelOpt, ProjectionOpt, ScopeOpt,
                              TentativeOpt, ToOpt, TypeOpt, check_choice, handle_errors, load,
                              make_filter, parse_scope)
+from commands.store import SourceOpt, dataset_from_source
 from exports.tables import FORMATS, render
 from graph.report import ReportOptions, build_report
 from model.vocabulary import STATUSES, TENTATIVE_STATUSES, TIE_TYPES
@@ -30,23 +31,31 @@ def report(
     dataset: DatasetOpt = None,
     top: Annotated[int, typer.Option("--top", help="How many actors to list.")] = 10,
     fmt: FormatOpt = "table",
+    source: SourceOpt = "files",
+    html: Annotated[Optional[Path], typer.Option("--html", help="Also write a self-contained HTML report (with the thesis test) to PATH.")] = None,
+    plots: Annotated[Optional[Path], typer.Option("--plots", help="Also write the thesis plots (PNG) into DIR.")] = None,
 ) -> None:
     """Network report: summary, yearly density of the scope, top actors, trend test.
 
-    Runs on the bundled dataset by default, no server needed.
+    Runs on the bundled dataset by default, no server needed.  --html and
+    --plots also run the thesis test (see 'tiegraph thesis') for the HTML and PNGs.
 
     Example: tiegraph report --from 2015 --level state --format markdown
     """
     check_choice("--format", fmt, FORMATS)
     check_choice("--level", level, ("actor", "state"))
     check_choice("--projection", projection, ("clique", "star"))
-    data_set = load(data)
+    data_set = dataset_from_source(source, data)
     options = ReportOptions(scope=parse_scope(scope, data_set),
                             tie_filter=make_filter(types, start, end, tentative, dataset),
                             level=level, projection=projection, top=top)  # type: ignore[arg-type]
-    text = render(build_report(data_set, options), fmt)
+    report_data = build_report(data_set, options)
+    text = render(report_data, fmt)
     if text is not None:
         typer.echo(text, nl=not text.endswith("\n"))
+    if html is not None or plots is not None:
+        from commands.thesis import write_report_extras
+        write_report_extras(data_set, options, report_data, html=html, plots=plots)
 
 
 @handle_errors

@@ -6,6 +6,19 @@ by default, or as a star (an event node joined to each participant) when the
 question is about events rather than dyads.  ``level="state"`` folds companies
 into their home state so state-level density counts a TAI sale to Kazakhstan as
 a TUR–KAZ tie.
+
+Two attribute sets (``attributes=``):
+
+* ``"full"`` (default) -- every edge carries ``edge_attributes(tie)``: ~25
+  keys including the joined citations.  The exporters (GraphML, GEXF, CSV)
+  need them.
+* ``"analysis"`` -- every edge carries only ``ANALYSIS_KEYS`` (tie id, type,
+  start and end year, count, temporal kind): all that density, centrality,
+  the yearly series and the thesis test read.  One dict per *tie* is shared
+  by all the pairs a multilateral tie projects to, so the graph of a million
+  ties fits in a fraction of the memory (see BENCHMARKS.md).  Such a graph is
+  for reading: copy it (``graph.copy()``) before editing edge data.  The full
+  record of any edge is ``dataset.tie(data["tie_id"])``.
 """
 
 from __future__ import annotations
@@ -18,11 +31,16 @@ import networkx as nx
 
 from model.entities import Dataset, Tie
 from model.errors import UsageError
+from model.runtime import gc_paused
 from model.vocabulary import TIE_TYPES
 
 Projection = Literal["clique", "star"]
 Level = Literal["actor", "state"]
+Attributes = Literal["full", "analysis"]
 EVENT_KIND = "event"
+#: the edge keys of an ``attributes="analysis"`` graph (what graph.metrics, graph.temporal,
+#: graph.yearly, graph.centrality_time, graph.report and graph.thesis read)
+ANALYSIS_KEYS: tuple[str, ...] = ("tie_id", "type", "year", "end_year", "count", "temporal")
 
 
 @dataclass(frozen=True)
@@ -76,6 +94,18 @@ def fold_actor(dataset: Dataset, actor_id: str, level: Level) -> str:
     return actor_id
 
 
+def analysis_attributes(tie: Tie) -> dict[str, object]:
+    """The lean edge attributes of an analysis graph (``ANALYSIS_KEYS``, same values as the full set)."""
+    return {
+        "tie_id": tie.id,
+        "type": tie.type,
+        "year": tie.start.year if tie.start else None,
+        "end_year": tie.end.year if tie.end else None,
+        "count": tie.count,
+        "temporal": TIE_TYPES[tie.type].temporal,
+    }
+
+
 def edge_attributes(tie: Tie) -> dict[str, object]:
     """The tie's attributes as carried by every edge it produces (None where unknown)."""
     attrs: dict[str, object] = {
@@ -116,17 +146,22 @@ def build_graph(
     *,
     projection: Projection = "clique",
     level: Level = "actor",
+    attributes: Attributes = "full",
 ) -> nx.MultiGraph:
     """Return a MultiGraph of ``ties`` (default: all ties of ``dataset``).
 
     Every actor of the dataset is a node (isolates included) with ``name``,
-    ``kind`` and ``country``; each edge carries ``edge_attributes(tie)``.
+    ``kind`` and ``country``; each edge carries ``edge_attributes(tie)``
+    (``attributes="full"``) or ``analysis_attributes(tie)``, one dict shared
+    by the tie's edges (``attributes="analysis"``; see the module docstring).
     Edge keys are the tie id (bilateral) or ``tie_id:a:b`` (projected pairs).
     """
     if projection not in ("clique", "star"):
         raise UsageError(f"unknown projection '{projection}' (use clique or star)")
     if level not in ("actor", "state"):
         raise UsageError(f"unknown level '{level}' (use actor or state)")
+    if attributes not in ("full", "analysis"):
+        raise UsageError(f"unknown attribute set '{attributes}' (use full or analysis)")
     graph = nx.MultiGraph(projection=projection, level=level)
     for actor in dataset.actors.values():
         if level == "state" and actor.kind == "company" and actor.country:
@@ -135,21 +170,66 @@ def build_graph(
                        country=actor.country if actor.kind == "company" else
                        (actor.id if actor.kind == "state" else None),
                        aliases=";".join(actor.aliases))
-    for tie in dataset.ties if ties is None else ties:
-        nodes = list(dict.fromkeys(fold_actor(dataset, p, level) for p in tie.participants))
+    # fold_actor of every actor, computed once: one dict lookup per participant
+    fold = {a: fold_actor(dataset, a, level) for a in dataset.actors} if level == "state" else None
+    lean = attributes == "analysis"
+    with gc_paused():
+        _add_ties(graph, dataset.ties if ties is None else ties, fold, projection, lean)
+    return graph
+
+
+def _add_ties(graph: nx.MultiGraph, ties: Iterable[Tie], fold: dict[str, str] | None,
+              projection: Projection, lean: bool) -> None:
+    """The edges of ``build_graph`` (``fold``: actor -> node at state level, None at actor level)."""
+    add = _add_shared_edge if lean else _add_edge
+    for tie in ties:
+        if fold is None:
+            nodes = list(dict.fromkeys(tie.participants))
+        else:
+            nodes = list(dict.fromkeys(fold[p] for p in tie.participants))
         if len(nodes) < 2:
             continue  # a company tied to its own home state folds into nothing
-        attrs = edge_attributes(tie)
+        attrs = analysis_attributes(tie) if lean else edge_attributes(tie)
         if projection == "star" and len(nodes) > 2:
             event = f"event:{tie.id}"
             graph.add_node(event, name=tie.title or tie.id, kind=EVENT_KIND, country=None, aliases="")
             for node in nodes:
-                graph.add_edge(node, event, key=f"{tie.id}:{node}", **attrs)
+                add(graph, node, event, f"{tie.id}:{node}", attrs)
+            continue
+        if len(nodes) == 2:
+            add(graph, nodes[0], nodes[1], tie.id, attrs)
             continue
         for a, b in combinations(nodes, 2):
-            key = tie.id if len(nodes) == 2 else f"{tie.id}:{a}:{b}"
-            graph.add_edge(a, b, key=key, **attrs)
-    return graph
+            add(graph, a, b, f"{tie.id}:{a}:{b}", attrs)
+
+
+def _add_edge(graph: nx.MultiGraph, u: str, v: str, key: str, attrs: dict[str, object]) -> None:
+    """networkx's own add_edge: the edge gets its own copy of ``attrs``."""
+    graph.add_edge(u, v, key=key, **attrs)
+
+
+def _add_shared_edge(graph: nx.MultiGraph, u: str, v: str, key: str, attrs: dict[str, object]) -> None:
+    """Add an edge whose data *is* ``attrs`` (not a copy), as ``add_edge`` would lay it out.
+
+    networkx's ``add_edge`` and ``add_edges_from`` both copy the attributes
+    into a new dict per edge; writing the documented adjacency structure
+    (``G._adj[u][v]`` is one key dict shared by both directions) is the only
+    way to let the pairs of one tie share one dict.  A repeated key updates
+    the existing edge, as ``add_edge`` does.
+    """
+    adj = graph._adj
+    if u not in adj:
+        graph.add_node(u)
+    if v not in adj:
+        graph.add_node(v)
+    keydict = adj[u].get(v)
+    if keydict is None:
+        keydict = graph.edge_key_dict_factory()
+        adj[u][v] = keydict
+        adj[v][u] = keydict
+    existing = keydict.get(key)
+    # a repeated key merges, as add_edge does, into a new dict: a shared dict is never edited
+    keydict[key] = attrs if existing is None or existing is attrs else {**existing, **attrs}
 
 
 def collapse(graph: nx.MultiGraph, *, weight: str = "count") -> nx.Graph:

@@ -81,9 +81,8 @@ def centrality(graph: nx.MultiGraph, *, nodes: Iterable[str] | None = None) -> d
     betweenness = nx.betweenness_centrality(simple)
     eigen: dict[str, float] = {n: 0.0 for n in simple}
     if simple.number_of_edges():
-        largest = max(nx.connected_components(simple), key=len)
-        for node, value in nx.eigenvector_centrality_numpy(simple.subgraph(largest)).items():
-            eigen[node] = abs(value)
+        largest = max(nx.connected_components(simple), key=lambda c: (len(c), sorted(c)))
+        eigen.update(leading_eigenvector(simple.subgraph(largest)))
     return {
         n: {
             "degree": degree[n],
@@ -95,13 +94,44 @@ def centrality(graph: nx.MultiGraph, *, nodes: Iterable[str] | None = None) -> d
     }
 
 
+def leading_eigenvector(graph: nx.Graph) -> dict[str, float]:
+    """Eigenvector centrality of a connected graph, unit-norm, deterministic.
+
+    networkx's ``eigenvector_centrality_numpy`` fails on two-node graphs and
+    starts ARPACK from a random vector (results differ in the last digits
+    between runs); a dense symmetric solver is exact and repeatable for the
+    graph sizes a report shows, and ARPACK with a fixed start vector covers
+    large graphs.
+    """
+    import numpy as np
+
+    nodes = sorted(graph)
+    if len(nodes) == 1:
+        return {nodes[0]: 1.0}
+    matrix = nx.to_numpy_array(graph, nodelist=nodes, weight=None)
+    if len(nodes) <= 3000:
+        values, vectors = np.linalg.eigh(matrix)
+        vector = vectors[:, int(np.argmax(values))]
+    else:
+        from scipy.sparse import csr_matrix
+        from scipy.sparse.linalg import eigsh
+        _, vectors = eigsh(csr_matrix(matrix), k=1, which="LA", v0=np.ones(len(nodes)))
+        vector = vectors[:, 0]
+    vector = np.abs(vector) / np.linalg.norm(vector)
+    return {node: float(value) for node, value in zip(nodes, vector)}
+
+
 def mann_kendall(series: dict[int, float]) -> dict[str, float | str | int]:
-    """Mann–Kendall trend test with Sen's slope on a yearly series (pymannkendall)."""
-    import pymannkendall as mk
+    """Mann–Kendall trend test with Sen's slope on a yearly series.
+
+    pymannkendall's ``original_test``, as ported in ``graph.mann_kendall`` so
+    that ``tiegraph report`` does not import scipy.stats (same numbers).
+    """
+    from graph.mann_kendall import original_test
 
     values = [series[y] for y in sorted(series)]
     if len(values) < 3 or len(set(values)) < 2:
         return {"trend": "no trend", "p": 1.0, "tau": 0.0, "z": 0.0, "sen_slope": 0.0, "n": len(values)}
-    result = mk.original_test(values)
+    result = original_test(values)
     return {"trend": result.trend, "p": float(result.p), "tau": float(result.Tau),
             "z": float(result.z), "sen_slope": float(result.slope), "n": len(values)}

@@ -31,7 +31,8 @@ def build_report(dataset: Dataset, options: ReportOptions | None = None) -> dict
     """Every number ``tiegraph report`` shows, as plain data (tables are lists of dicts)."""
     options = options or ReportOptions()
     ties = select_ties(dataset, options.tie_filter)
-    graph = build_graph(dataset, ties, projection=options.projection, level=options.level)
+    graph = build_graph(dataset, ties, projection=options.projection, level=options.level,
+                        attributes="analysis")
     years = sorted({t.year for t in ties if t.year is not None})
     first = options.first_year or options.tie_filter.start_year or (years[0] if years else None)
     last = options.last_year or options.tie_filter.end_year or (years[-1] if years else None)

@@ -11,8 +11,9 @@ from typing import Iterable, Iterator
 
 from loaders.records import FileProblem, RawRecord, read_records
 from loaders.validate import build_actor, build_tie
-from model.entities import Actor, Dataset, Tie
+from model.entities import Actor, Dataset, Origin, Tie
 from model.errors import DataValidationError, Problem
+from model.runtime import gc_paused
 
 BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data"
 _DATA_SUFFIXES = (".yaml", ".yml", ".jsonl")
@@ -61,8 +62,14 @@ def _stream(paths: Iterable[Path], problems: list[Problem]) -> Iterator[RawRecor
 def load_dataset(directories: Iterable[Path | str] | Path | str | None = None) -> Dataset:
     """Read, validate and return the data in ``directories`` (default: the bundled data).
 
-    Raises ``DataValidationError`` listing every problem found.
+    Raises ``DataValidationError`` listing every problem found.  The cyclic
+    garbage collector is paused meanwhile (``model.runtime.gc_paused``).
     """
+    with gc_paused():
+        return _load_dataset(directories)
+
+
+def _load_dataset(directories: Iterable[Path | str] | Path | str | None) -> Dataset:
     if directories is None:
         directories = [BUNDLED_DATA]
     elif isinstance(directories, (str, Path)):
@@ -108,7 +115,8 @@ def load_dataset(directories: Iterable[Path | str] | Path | str | None = None) -
         return actor.kind if actor else None
 
     ties: list[Tie] = []
-    first_seen: dict[str, str] = {}
+    # where each id was first seen: the tie's own Origin (shared, no copy per tie)
+    first_seen: dict[str, Origin] = {}
     for raw in _stream(tie_paths, problems):
         tie = build_tie(raw, problems, kind_of)
         tie_id = raw.data.get("id")
@@ -117,9 +125,10 @@ def load_dataset(directories: Iterable[Path | str] | Path | str | None = None) -
                 problems.append(Problem(raw.file, raw.line, f"tie '{tie_id}'", "id",
                                         f"duplicate tie id (first defined at {first_seen[tie_id]})"))
                 continue
-            first_seen[tie_id] = f"{raw.file}:{raw.line}"
+            first_seen[tie_id] = tie.origin if tie is not None and tie.origin else Origin(raw.file, raw.line)
         if tie is not None:
             ties.append(tie)
+    del first_seen
     if problems:
         raise DataValidationError(sorted(problems, key=_problem_order))
     return Dataset(actors, ties, [str(p) for p in actor_paths + tie_paths])

@@ -2,11 +2,17 @@
 
 Validation never stops at the first problem: a user fixing a file wants the
 whole list.  Each problem names file, line, record and field.
+
+Strings that repeat across ties (type, status, actor ids, documents, URLs,
+dataset names, attribute names and short attribute values) are interned, so
+a million ties share one copy of each instead of holding a million copies
+(see BENCHMARKS.md: this is a large part of the memory of a big dataset).
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any, Callable
 
 from loaders.records import RawRecord
@@ -24,6 +30,19 @@ ACTOR_FIELDS = {"id", "kind", "name", "aliases", "country", "note"}
 TIE_FIELDS = {"id", "type", "participants", "from", "to", "start", "end", "status", "count",
               "title", "attributes", "sources", "conflicts", "note", "dataset"}
 SOURCE_FIELDS = {"document", "locator", "quote", "url"}
+#: attribute values up to this length are interned (systems, roles, units repeat; prose does not)
+INTERN_MAX = 64
+_STATUS = {s: s for s in STATUSES}
+
+
+def _intern(value: str | None) -> str | None:
+    return None if value is None else sys.intern(value)
+
+
+def _intern_value(value: Any) -> Any:
+    if type(value) is str and len(value) <= INTERN_MAX:
+        return sys.intern(value)
+    return value
 
 
 class RecordChecker:
@@ -128,7 +147,7 @@ def _sources(check: RecordChecker) -> tuple[Source, ...]:
         if not (fields["locator"] or fields["quote"]):
             check.fail("sources", f"source {index} ({document}) needs a locator or a quote")
             continue
-        sources.append(Source(document, fields["locator"], fields["quote"], fields["url"]))
+        sources.append(Source(sys.intern(document), fields["locator"], fields["quote"], _intern(fields["url"])))
     return tuple(sources)
 
 
@@ -171,7 +190,7 @@ def _attributes(check: RecordChecker) -> dict[str, Any]:
     for key, item in value.items():
         if item is not None and not isinstance(item, (str, int, float, bool)):
             check.fail("attributes", f"'{key}' must be a single value (text, number or true/false)")
-    return {k: v for k, v in value.items() if v is not None}
+    return {sys.intern(str(k)): _intern_value(v) for k, v in value.items() if v is not None}
 
 
 def _participants(check: RecordChecker, directed: bool | None) -> tuple[str, ...]:
@@ -191,7 +210,7 @@ def _participants(check: RecordChecker, directed: bool | None) -> tuple[str, ...
         if origin == target:
             check.fail("to", f"self-tie: '{origin}' cannot be tied to itself")
             return ()
-        return (origin, target)
+        return (sys.intern(origin), sys.intern(target))
     if "from" in data or "to" in data:
         check.fail("from" if "from" in data else "to",
                    f"'{data.get('type')}' is undirected: list the actors in 'participants'")
@@ -207,7 +226,7 @@ def _participants(check: RecordChecker, directed: bool | None) -> tuple[str, ...
     if len(value) < 2:
         check.fail("participants", "a tie needs at least two participants")
         return ()
-    return tuple(value)
+    return tuple(sys.intern(p) for p in value)
 
 
 def build_tie(raw: RawRecord, problems: list[Problem], actor_kind: Callable[[str], str | None],
@@ -248,11 +267,11 @@ def build_tie(raw: RawRecord, problems: list[Problem], actor_kind: Callable[[str
     sources = _sources(check)
     conflicts = _conflicts(check, {s.document for s in sources})
     title, note = check.text("title") or "", check.text("note")
-    dataset = check.text("dataset") or default_dataset
+    dataset = _intern(check.text("dataset")) or default_dataset
     if check.failed:
         return None
-    return Tie(tie_id, type_name, participants, start, status, sources, title, end, count,  # type: ignore[arg-type]
-               attributes, conflicts, note, dataset, Origin(raw.file, raw.line))
+    return Tie(tie_id, tie_type.name, participants, start, _STATUS[status], sources, title, end,  # type: ignore[union-attr,index]
+               count, attributes, conflicts, note, dataset, Origin(raw.file, raw.line))
 
 
 def _participant_fields(tie_type: Any, participants: tuple[str, ...]) -> list[str]:

@@ -37,8 +37,23 @@ class PartialDate:
 
     @classmethod
     def parse(cls, text: object) -> "PartialDate":
-        """Parse "2021", "2021-06", "2021-06-15" or "1990s"; reject anything else."""
+        """Parse "2021", "2021-06", "2021-06-15" or "1990s"; reject anything else.
+
+        Parsed dates are cached by their text and shared: a date is frozen, a
+        million ties hold only ~200 years x 366 distinct dates, and sharing
+        them saves both the parse and ~70 bytes per date (see BENCHMARKS.md).
+        """
         value = str(text).strip()
+        cached = _PARSED.get(value)
+        if cached is not None and cls is PartialDate:
+            return cached
+        parsed = cls._parse(value)
+        if cls is PartialDate:
+            _PARSED[value] = parsed
+        return parsed
+
+    @classmethod
+    def _parse(cls, value: str) -> "PartialDate":
         for pattern, precision in _PATTERNS:
             match = pattern.match(value)
             if not match:
@@ -82,3 +97,8 @@ class PartialDate:
 
     def __str__(self) -> str:
         return self.iso
+
+
+#: text -> parsed date; only valid dates enter, so it holds at most ~115,000 entries
+#: (every day, month, year and decade of MIN_YEAR..MAX_YEAR)
+_PARSED: dict[str, PartialDate] = {}

@@ -58,10 +58,12 @@ def read_query_file(path: Path | str) -> str:
     """Text of a saved query: a path, or a bare name looked up in the bundled ``cypher/``.
 
     ``tiegraph query ties_per_year`` and ``tiegraph query cypher/ties_per_year.cypher``
-    both work; a missing file is one clear error naming what was tried.
+    both work, from any directory; a missing file is one clear error.
     """
     given = Path(path)
     candidates = [given]
+    if not given.is_absolute():
+        candidates.append(CYPHER_DIR.parent / given)  # "cypher/x.cypher" from any directory
     if not given.is_absolute() and given.parent == Path("."):
         candidates.append(CYPHER_DIR / given.name)
         if given.suffix != ".cypher":
@@ -134,12 +136,21 @@ def split_statements(text: str) -> list[str]:
             current.append(ch)
         i += 1
     statements.append("".join(current))
-    return [" ".join(s.split()) for s in statements if s.strip()]
+    # comments are cut up to (not including) their newline and leading newlines are kept,
+    # so a line number in a Neo4j error message is the line in the file
+    return [s.rstrip() for s in statements if s.strip()]
 
 
-def strip_comments(text: str) -> str:
-    """The statement without its header comment, one statement expected (saved queries)."""
+def single_statement(text: str, label: str) -> str:
+    """The one statement of a saved query file, header comments removed.
+
+    ``tiegraph query`` runs exactly one statement in one transaction; a file
+    with several would be ambiguous (which result to print?), so it is refused.
+    """
     statements = split_statements(text)
     if not statements:
-        raise UsageError("the Cypher file holds no statement (only comments?)")
-    return text.strip().rstrip(";")
+        raise UsageError(f"{label}: no Cypher statement in the file (only comments?)")
+    if len(statements) > 1:
+        raise UsageError(f"{label}: holds {len(statements)} statements separated by ';' "
+                         "(tiegraph query runs one statement per file)")
+    return statements[0]

@@ -1,0 +1,195 @@
+"""``tiegraph load`` and ``tiegraph query``: the Neo4j store, and ``--source neo4j`` for analyses.
+
+Connection settings come from ``--uri`` / ``--user`` / ``--database`` or the
+NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD and NEO4J_DATABASE variables (the
+password only from the environment, so it never shows in ``ps`` or shell
+history).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from commands.common import DataOpt, check_choice, handle_errors, load as load_files
+from model.entities import Dataset
+from model.errors import UsageError
+from store.connection import Connection, open_driver, translate_errors
+from store.cypher import read_query_file, single_statement
+from store.rows import expected_counts
+from store.writer import DEFAULT_BATCH_SIZE, LoadResult
+
+UriOpt = Annotated[Optional[str], typer.Option(
+    "--uri", help="Neo4j Bolt URI (default: $NEO4J_URI or bolt://localhost:7687).", show_default=False)]
+UserOpt = Annotated[Optional[str], typer.Option(
+    "--user", help="Neo4j user (default: $NEO4J_USER or neo4j); the password is read from $NEO4J_PASSWORD.",
+    show_default=False)]
+DatabaseOpt = Annotated[Optional[str], typer.Option(
+    "--database", help="Database name (default: $NEO4J_DATABASE or neo4j; community edition has only neo4j).",
+    show_default=False)]
+SourceOpt = Annotated[str, typer.Option(
+    "--source", help="files: read the data directories; neo4j: read the graph back from Neo4j "
+                     "(NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE), Browser edits included.")]
+SOURCES = ("files", "neo4j")
+QUERY_FORMATS = ("table", "json", "csv")
+
+
+def dataset_from_source(source: str, data: list[Path] | None, uri: str | None = None,
+                        user: str | None = None, password: str | None = None,
+                        database: str | None = None) -> Dataset:
+    """The dataset an analysis runs on: from the data files, or read back from Neo4j."""
+    check_choice("--source", source, SOURCES)
+    if source == "files":
+        return load_files(data)
+    if data:
+        raise UsageError("--data reads files: it cannot be combined with --source neo4j")
+    from store.readback import read_dataset
+
+    conn = Connection.from_env(uri, user, password, database)
+    with open_driver(conn) as driver, translate_errors(conn):
+        return read_dataset(driver, conn.database, f"{conn.uri} database '{conn.database}'")
+
+
+def _progress(enabled: bool):
+    """A rich progress bar on stderr (only on a terminal, so logs and pipes stay clean)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    return Progress(TextColumn("{task.description:<32}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=console, transient=True,
+                    disable=not (enabled and console.is_terminal))
+
+
+def _print_summary(result: LoadResult, dataset: Dataset, conn: Connection) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    nodes = Table(title="nodes by label", title_justify="left")
+    nodes.add_column("label")
+    nodes.add_column("nodes", justify="right")
+    for label, n in sorted(result.counts.labels.items()):
+        nodes.add_row(label, str(n))
+    rels = Table(title="relationships by type", title_justify="left")
+    for column, justify in (("type", "left"), ("ties", "right"), ("relationships", "right")):
+        rels.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for rel, n in sorted(result.counts.relationships.items()):
+        rels.add_row(rel, str(result.counts.ties.get(rel, 0)), str(n))
+    rels.add_row("total", str(sum(result.counts.ties.values())), str(sum(result.counts.relationships.values())))
+    console.print(nodes)
+    console.print(rels)
+    ties = sum(result.counts.ties.values())
+    typer.echo(f"Loaded {len(dataset.actors)} actors and {len(dataset.ties)} ties "
+                  f"({result.rows - len(dataset.actors)} relationships) into database "
+                  f"'{conn.database}' at {conn.uri} in {result.seconds:.2f} s"
+                  + (" (cleared first)" if result.cleared else "")
+                  + ("" if result.centrality else "; centrality not written"))
+    expected = expected_counts(dataset)
+    if result.counts.labels.get("Actor", 0) != expected.labels["Actor"] or ties != len(dataset.ties):
+        typer.echo(f"Note: the database holds {result.counts.labels.get('Actor', 0)} actors and "
+                      f"{ties} ties, more than these files (loaded earlier); "
+                      "'tiegraph load --replace' keeps only these files' data.")
+
+
+@handle_errors
+def load(
+    data: DataOpt = None,
+    uri: UriOpt = None,
+    user: UserOpt = None,
+    database: DatabaseOpt = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1,
+                                            help="Rows per write transaction.")] = DEFAULT_BATCH_SIZE,
+    replace: Annotated[bool, typer.Option("--replace", help="Delete the project's data (all :Actor "
+                                          "nodes and their relationships) before loading.")] = False,
+    centrality: Annotated[bool, typer.Option("--centrality/--no-centrality", help="Write degree, "
+                                             "betweenness and eigenvector centrality onto actor nodes.")] = True,
+) -> None:
+    """Load the data into Neo4j: actors as nodes, ties as typed relationships.
+
+    Validates the files first, applies cypher/schema.cypher, then writes in
+    batches (MERGE: loading twice, or re-running a load that failed half-way,
+    gives the same graph) and writes centralities for Browser styling.
+
+    Example: NEO4J_PASSWORD=secret tiegraph load --replace
+    """
+    from store.writer import load_into
+
+    dataset = load_files(data)
+    conn = Connection.from_env(uri, user, None, database)
+    with open_driver(conn) as driver, translate_errors(conn), _progress(True) as progress:
+        task = progress.add_task("writing", total=None)
+        result = load_into(
+            driver, conn.database, dataset, batch_size=batch_size, replace=replace, centrality=centrality,
+            on_start=lambda total: progress.update(task, total=total),
+            on_batch=lambda what, n: progress.update(task, advance=n, description=f"writing {what}"),
+        )
+    _print_summary(result, dataset, conn)
+
+
+def _print_rows(columns: list[str], rows: list[dict], fmt: str, title: str) -> None:
+    from store.query import cell
+
+    if fmt == "json":
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
+        return
+    if fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([cell(r[c], precise=True) for c in columns] for r in rows)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{title} ({len(rows)} rows)", title_justify="left")
+    for column in columns:
+        numeric = bool(rows) and all(isinstance(r[column], (int, float)) and not isinstance(r[column], bool)
+                                     for r in rows if r[column] is not None)
+        table.add_column(column, justify="right" if numeric else "left", overflow="fold")
+    for row in rows:
+        table.add_row(*(cell(row[c]) for c in columns))
+    Console(highlight=False).print(table)
+
+
+@handle_errors
+def query(
+    path: Annotated[Path, typer.Argument(help="A .cypher file (or the name of one in cypher/).")],
+    params: Annotated[Optional[list[str]], typer.Option(
+        "--param", "-p", help="name=value, repeatable; numbers, true/false and JSON are typed.",
+        show_default=False)] = None,
+    write: Annotated[bool, typer.Option("--write", help="Allow the query to write "
+                                        "(default: read-only transaction).")] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    uri: UriOpt = None,
+    user: UserOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Run a saved Cypher query (read-only unless --write) and print its rows.
+
+    Each file in cypher/ starts with the question it answers and its
+    parameters as ':param' lines to paste into Neo4j Browser.
+
+    Example: tiegraph query cypher/partners_by_type.cypher --param actor=TUR
+    """
+    from store.query import parse_params, run_query
+
+    check_choice("--format", fmt, QUERY_FORMATS)
+    statement = single_statement(read_query_file(path), str(path))
+    parameters = parse_params(params)
+    conn = Connection.from_env(uri, user, None, database)
+    with open_driver(conn, notifications=True) as driver, translate_errors(conn, str(path)):
+        result = run_query(driver, conn.database, statement, parameters, write=write)
+    for warning in result.warnings:
+        typer.echo(f"Warning: {path}: {warning}", err=True)
+    _print_rows(result.columns, result.rows, fmt, path.stem)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(load)
+    app.command()(query)

@@ -1,0 +1,456 @@
+"""A real local Neo4j 5.26 Community server, run from Maven Central jars (no Docker, no tarball).
+
+Why: the tool and its tests need a real Neo4j, and the machines it runs on have
+Java 17 and Maven but neither Docker nor access to neo4j.com.  Maven Central
+carries the server (``org.neo4j:neo4j``), Neo4j Browser and APOC core, so
+``resolve_jars`` copies them into a cache once and ``start`` runs
+``org.neo4j.server.CommunityEntryPoint`` on them with a config file that keeps
+every data, log and run file inside one work directory.  Docker users can use
+docker-compose.yml instead; both give the same Bolt + Browser endpoints.
+
+Work directory layout: ``conf/neo4j.conf``, ``data/``, ``logs/`` (``console.log``
+is the JVM's stdout/stderr, ``neo4j.log`` the server's log), ``run/``, ``import/``,
+``neo4j.pid`` and ``state.json`` (URLs, ports, user, password, pid; mode 0600).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from contextlib import contextmanager, suppress
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from model.errors import StoreError
+
+try:  # Unix only; without it concurrent starts on one work directory are not serialised.
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None  # type: ignore[assignment]
+
+POM = Path(__file__).resolve().parent / "server" / "pom.xml"
+#: Read from the pom (one place to change it); it also names the jar cache directory.
+NEO4J_VERSION = re.findall(r"<neo4j.version>([^<]+)</", POM.read_text(encoding="utf-8"))[0]
+USER = "neo4j"
+ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
+ADMIN_TOOL = "org.neo4j.cli.AdminTool"
+#: Small enough for a 2-core, shared CI machine; override with TIEGRAPH_NEO4J_HEAP / _PAGECACHE.
+DEFAULT_HEAP = "512m"
+DEFAULT_PAGECACHE = "256m"
+MIN_PASSWORD_LENGTH = 8  # Neo4j's dbms.security.auth_minimum_password_length default
+_MARKER = ".complete"
+
+# Taken from the server.jvm.additional lines of the 5.26 distribution's neo4j.conf: launching
+# CommunityEntryPoint directly bypasses the bootloader that would otherwise add them.
+JVM_FLAGS = [
+    "-XX:+UseG1GC", "-XX:-OmitStackTraceInFastThrow", "-XX:+UnlockExperimentalVMOptions",
+    "-XX:+TrustFinalNonStaticFields", "-XX:+DisableExplicitGC", "-XX:+ExitOnOutOfMemoryError",
+    "-Djdk.nio.maxCachedBufferSize=1024", "-Dio.netty.tryReflectionSetAccessible=true",
+    "-Djdk.tls.ephemeralDHKeySize=2048", "-Djdk.tls.rejectClientInitiatedRenegotiation=true",
+    "-Dlog4j2.disable.jmx=true", "-Dfile.encoding=UTF-8",
+    "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+]
+
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+_children: dict[int, subprocess.Popen[bytes]] = {}  # servers this process started, reaped on stop
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    """Where a running server answers and how to log in; ``pid`` is None for a server we did not start."""
+
+    bolt_uri: str
+    http_url: str | None
+    browser_url: str | None
+    user: str
+    password: str
+    pid: int | None
+
+
+def default_home() -> Path:
+    """Jar cache: $TIEGRAPH_NEO4J_HOME, else ~/.cache/tiegraph/neo4j-<version> (shared by all work dirs)."""
+    if os.environ.get("TIEGRAPH_NEO4J_HOME"):
+        return Path(os.environ["TIEGRAPH_NEO4J_HOME"]).expanduser().resolve()
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return (cache / "tiegraph" / f"neo4j-{NEO4J_VERSION}").resolve()
+
+
+def resolve_jars(cache_dir: Path | None = None) -> Path:
+    """Return ``<cache_dir>/lib`` holding the server's jars, fetching them with Maven the first time.
+
+    ``cache_dir`` (default ``default_home()``) gets ``lib/`` (server, Browser) and ``plugins/``
+    (APOC: Neo4j loads procedures only from its plugins directory).  The marker file is written
+    last and records the pom's hash, so an interrupted download or an edited pom is redone.
+    """
+    home = (cache_dir or default_home()).resolve()
+    lib, plugins, marker = home / "lib", home / "plugins", home / _MARKER
+    digest = hashlib.sha256(POM.read_bytes()).hexdigest()
+    if marker.is_file() and marker.read_text().strip() == digest and lib.is_dir():
+        return lib
+    home.mkdir(parents=True, exist_ok=True)
+    with _locked(home / ".lock"):
+        if marker.is_file() and marker.read_text().strip() == digest and lib.is_dir():
+            return lib  # another process finished the download while we waited
+        mvn = shutil.which("mvn")
+        if not mvn:
+            raise StoreError("Maven (mvn) not found: it is needed once to fetch the Neo4j jars "
+                             "(apt-get install maven, or set TIEGRAPH_NEO4J_HOME to a ready jar cache)")
+        marker.unlink(missing_ok=True)
+        staging = home / "lib.partial"
+        for d in (staging, lib, plugins):
+            shutil.rmtree(d, ignore_errors=True)
+        log = home / "mvn.log"
+        cmd = [mvn, "-q", "-B", "-f", str(POM), "dependency:copy-dependencies",
+               f"-DoutputDirectory={staging}"]
+        with open(log, "wb") as out:
+            rc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL).returncode
+        if rc != 0:
+            errors = [ln for ln in log.read_text(errors="replace").splitlines() if "[ERROR]" in ln]
+            first = re.sub(r"\x1b\[[0-9;]*m", "", errors[0] if errors else f"exit code {rc}")
+            first = first.replace("[ERROR]", "").replace("-> [Help 1]", "").strip()
+            raise StoreError(f"mvn failed: {first} (full output: {log})")
+        plugins.mkdir()
+        for jar in staging.glob("apoc-*.jar"):
+            jar.rename(plugins / jar.name)
+        staging.rename(lib)
+        marker.write_text(digest + "\n")
+    return lib
+
+
+def start(workdir: Path, *, password: str, bolt_port: int | None = None, http_port: int | None = None,
+          timeout: float = 120, heap: str | None = None, pagecache: str | None = None,
+          cache_dir: Path | None = None) -> ServerInfo:
+    """Start (or find already running) a server in ``workdir`` and wait until Bolt and HTTP answer.
+
+    Ports not given are reused from the last start when free, else picked free.  The password
+    is set before the very first start (that is when Neo4j reads it); a work directory keeps it
+    for good, so a different one later is an error rather than a silent lock-out.
+    """
+    workdir = workdir.expanduser().resolve()
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise StoreError(f"Neo4j needs a password of at least {MIN_PASSWORD_LENGTH} characters")
+    workdir.mkdir(parents=True, exist_ok=True)
+    with _locked(workdir / ".lock"):
+        previous = _read_state(workdir)
+        pid = running_pid(workdir)
+        if pid is not None:
+            return _already_running(workdir, previous, pid, password, bolt_port, http_port, timeout)
+        stop(workdir)  # nothing runs: just clears a stale pid file
+        if previous.get("password") not in (None, password) and (workdir / "data" / "databases").exists():
+            raise StoreError(f"{workdir} was initialised with another password: use the one in "
+                             f"{workdir / 'state.json'}, or delete {workdir / 'data'} to start afresh")
+        bolt_port = _port(bolt_port, previous.get("bolt_port"))
+        http_port = _port(http_port, previous.get("http_port"), avoid=bolt_port)
+        java = _java()
+        lib = resolve_jars(cache_dir)
+        heap = heap or os.environ.get("TIEGRAPH_NEO4J_HEAP") or DEFAULT_HEAP
+        pagecache = pagecache or os.environ.get("TIEGRAPH_NEO4J_PAGECACHE") or DEFAULT_PAGECACHE
+        plugins = lib.parent / "plugins"
+        for sub in ("conf", "data", "logs", "run", "import"):
+            (workdir / sub).mkdir(exist_ok=True)
+        (workdir / "conf" / "neo4j.conf").write_text(
+            _config(workdir, plugins, bolt_port, http_port, heap, pagecache), encoding="utf-8")
+        classpath = os.pathsep.join([str(plugins / "*"), str(lib / "*")])
+        env = {**os.environ, "NEO4J_HOME": str(workdir), "NEO4J_CONF": str(workdir / "conf")}
+        if not (workdir / "data" / "databases" / "system").exists():
+            _set_initial_password(java, classpath, env, workdir, password)
+
+        console = workdir / "logs" / "console.log"
+        with open(console, "ab") as out:
+            proc = subprocess.Popen(
+                [java, f"-Xms{heap}", f"-Xmx{heap}", *JVM_FLAGS, "-cp", classpath, ENTRY_POINT,
+                 f"--home-dir={workdir}", f"--config-dir={workdir / 'conf'}"],
+                cwd=workdir, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                start_new_session=True)  # own process group: a Ctrl-C in the shell does not reach it
+        _children[proc.pid] = proc
+        info = ServerInfo(f"bolt://127.0.0.1:{bolt_port}", f"http://127.0.0.1:{http_port}",
+                          f"http://127.0.0.1:{http_port}/browser/", USER, password, proc.pid)
+        (workdir / "neo4j.pid").write_text(f"{proc.pid}\n")
+        _write_state(workdir, {**asdict(info), "bolt_port": bolt_port, "http_port": http_port,
+                               "version": NEO4J_VERSION, "heap": heap, "pagecache": pagecache})
+        try:
+            _wait_until_ready(info, proc, workdir, timeout)
+        except BaseException:
+            stop(workdir)
+            raise
+        return info
+
+
+def _already_running(workdir: Path, previous: dict[str, Any], pid: int, password: str, bolt_port: int | None,
+                     http_port: int | None, timeout: float) -> ServerInfo:
+    """start() on a running server returns it once it answers, if password and ports agree.
+
+    A server that is alive but silent may still be starting: wait for it rather than kill it.
+    """
+    if previous.get("password") != password:
+        raise StoreError(f"Neo4j is already running in {workdir} with another password "
+                         f"(see {workdir / 'state.json'})")
+    if any(p is not None and p != previous.get(k) for k, p in (("bolt_port", bolt_port), ("http_port", http_port))):
+        raise StoreError(f"Neo4j is already running in {workdir} on other ports; stop it first")
+    deadline = time.monotonic() + timeout
+    while (info := status(workdir)) is None:
+        if time.monotonic() > deadline or running_pid(workdir) is None:
+            raise StoreError(f"Neo4j (pid {pid}) runs in {workdir} but does not answer on {previous.get('bolt_uri')} "
+                             f"(see {workdir / 'logs' / 'neo4j.log'}; `tiegraph neo4j stop` ends it)")
+        time.sleep(0.5)
+    return info
+
+
+def stop(workdir: Path, timeout: float = 60) -> bool:
+    """Stop the server of ``workdir`` (SIGTERM, then SIGKILL after ``timeout`` s); True if one was running.
+
+    Idempotent: with nothing running it only removes a stale pid file.  state.json is kept
+    (it holds the password and ports the next start reuses), with its pid cleared.
+    """
+    workdir = workdir.expanduser().resolve()
+    pid = _pid(workdir)
+    was_running = pid is not None and _alive(pid, workdir)
+    if was_running:
+        assert pid is not None
+        _signal(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while _alive(pid, workdir) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if _alive(pid, workdir):
+            _signal(pid, signal.SIGKILL)
+            while _alive(pid, workdir):
+                time.sleep(0.1)
+    (workdir / "neo4j.pid").unlink(missing_ok=True)
+    state = _read_state(workdir)
+    if state.get("pid") is not None:
+        _write_state(workdir, {**state, "pid": None})
+    return was_running
+
+
+def status(workdir: Path) -> ServerInfo | None:
+    """The running server of ``workdir`` if its process is alive and Bolt answers ``RETURN 1``, else None."""
+    workdir = workdir.expanduser().resolve()
+    state = _read_state(workdir)
+    pid = _pid(workdir)
+    if pid is None or not _alive(pid, workdir) or not state.get("bolt_uri"):
+        return None
+    info = ServerInfo(state["bolt_uri"], state.get("http_url"), state.get("browser_url"),
+                      state.get("user", USER), state.get("password", ""), pid)
+    try:
+        _bolt_ping(info)
+    except Exception:  # not answering (yet): for a caller that is the same as not running
+        return None
+    return info
+
+
+def running_pid(workdir: Path) -> int | None:
+    """The server process of ``workdir`` if alive, answering or not (status() needs it answering)."""
+    workdir = workdir.expanduser().resolve()
+    pid = _pid(workdir)
+    return pid if pid is not None and _alive(pid, workdir) else None
+
+
+def saved_password(workdir: Path) -> str | None:
+    """The password recorded by the last start in ``workdir``, if any."""
+    return _read_state(workdir.expanduser().resolve()).get("password")
+
+
+def log_tail(workdir: Path, lines: int = 12) -> str:
+    """The telling end of the server's logs: ERROR / Caused-by lines and the last few lines."""
+    for log in (workdir / "logs" / "neo4j.log", workdir / "logs" / "console.log"):
+        if log.is_file() and log.stat().st_size:
+            text = log.read_text(errors="replace").splitlines()[-200:]
+            keep = [ln for ln in text if re.search(r"ERROR|Exception|Caused by|Error:", ln)][-(lines - 3):]
+            picked = [ln for ln in keep if ln not in text[-3:]] + text[-3:]
+            return f"last lines of {log}:\n" + "\n".join("  " + ln[:300] for ln in picked)
+    return "no log output"
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+def _config(workdir: Path, plugins: Path, bolt_port: int, http_port: int, heap: str, pagecache: str) -> str:
+    """neo4j.conf: loopback only, auth on, everything under ``workdir``, small memory, no telemetry."""
+    settings: dict[str, Any] = {
+        "server.directories.data": workdir / "data",
+        "server.directories.logs": workdir / "logs",
+        "server.directories.run": workdir / "run",
+        "server.directories.import": workdir / "import",
+        "server.directories.plugins": plugins,
+        "server.default_listen_address": "127.0.0.1",
+        "server.default_advertised_address": "127.0.0.1",
+        # Browser connects to the advertised Bolt address; without it, it would try port 7687.
+        "server.bolt.listen_address": f"127.0.0.1:{bolt_port}",
+        "server.bolt.advertised_address": f"127.0.0.1:{bolt_port}",
+        "server.http.listen_address": f"127.0.0.1:{http_port}",
+        "server.http.advertised_address": f"127.0.0.1:{http_port}",
+        "server.https.enabled": "false",
+        "dbms.security.auth_enabled": "true",
+        "server.memory.heap.initial_size": heap,
+        "server.memory.heap.max_size": heap,
+        "server.memory.pagecache.size": pagecache,
+        # Preallocated transaction logs take 256 MB per database on disk before any data.
+        "db.tx_log.preallocate": "false",
+        "dbms.usage_report.enabled": "false",
+        "dbms.security.procedures.unrestricted": "apoc.*",
+        # Bolt waits 2 x 5 s for idle connections on shutdown by default; 1 s each is plenty here.
+        "internal.server.bolt.connection_shutdown_wait_time": "1s",
+        "internal.server.bolt.thread_pool_shutdown_wait_time": "1s",
+    }
+    head = "# Written by tiegraph (store/server.py) on every start: edits here are overwritten.\n"
+    return head + "".join(f"{k}={v}\n" for k, v in settings.items())
+
+
+def _set_initial_password(java: str, classpath: str, env: dict[str, str], workdir: Path, password: str) -> None:
+    """``neo4j-admin dbms set-initial-password``: writes data/dbms/auth.ini, read at the first start."""
+    (workdir / "data" / "dbms" / "auth.ini").unlink(missing_ok=True)
+    done = subprocess.run([java, "-cp", classpath, ADMIN_TOOL, "dbms", "set-initial-password", password],
+                          env=env, cwd=workdir, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    if done.returncode != 0:
+        lines = (done.stderr + done.stdout).strip().splitlines()
+        telling = [ln for ln in lines if not ln.lstrip().startswith("at ")] or [f"exit code {done.returncode}"]
+        raise StoreError(f"neo4j-admin set-initial-password failed: {telling[0].strip()}")
+
+
+def _wait_until_ready(info: ServerInfo, proc: subprocess.Popen[bytes], workdir: Path, timeout: float) -> None:
+    """Poll until Bolt runs ``RETURN 1`` and HTTP answers; fail fast if the JVM exits or auth fails."""
+    import neo4j.exceptions as nex
+
+    console = workdir / "logs" / "console.log"
+    deadline = time.monotonic() + timeout
+    last_error = "no answer"
+    while True:
+        rc = proc.poll()
+        if rc is not None:
+            raise StoreError(f"Neo4j exited with code {rc} while starting (see {console}); {log_tail(workdir)}")
+        try:
+            _bolt_ping(info)
+            with urllib.request.urlopen(f"{info.http_url}/", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except nex.AuthError as exc:
+            raise StoreError(f"Neo4j at {info.bolt_uri} rejected the password for user '{info.user}' "
+                             f"({exc.message}); delete {workdir / 'data'} to start afresh") from None
+        except Exception as exc:  # not up yet; kept for the message if it never comes up
+            last_error = f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
+        if time.monotonic() > deadline:
+            raise StoreError(f"Neo4j did not answer on {info.bolt_uri} within {timeout:g} s "
+                             f"(see {console}; last error: {last_error}); {log_tail(workdir)}")
+        time.sleep(0.5)
+
+
+def _bolt_ping(info: ServerInfo) -> None:
+    """One ``RETURN 1`` over Bolt with short timeouts; raises the driver's exception on failure."""
+    import neo4j
+
+    with neo4j.GraphDatabase.driver(info.bolt_uri, auth=(info.user, info.password),
+                                    connection_timeout=3, connection_acquisition_timeout=3) as driver:
+        with driver.session() as session:  # the home database: the system one refuses RETURN 1
+            session.run("RETURN 1").consume()
+
+
+def _java() -> str:
+    """The java binary ($JAVA_HOME first), checked to be Java 17+ (Neo4j 5.26 runs on 17 and 21)."""
+    in_home = Path(os.environ.get("JAVA_HOME") or "/nonexistent") / "bin" / "java"
+    java = str(in_home) if in_home.is_file() else shutil.which("java")
+    if not java:
+        raise StoreError("Java not found: Neo4j 5.26 needs Java 17 or 21 (apt-get install openjdk-17-jre-headless)")
+    out = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
+    match = re.search(r'version "(?:1\.)?(\d+)', out)
+    if not match or int(match.group(1)) < 17:
+        raise StoreError(f"Java 17 or newer is needed for Neo4j 5.26, found: {out.strip().splitlines()[:1]}")
+    return java
+
+
+def _port(wanted: int | None, previous: int | None, avoid: int | None = None) -> int:
+    """``wanted`` if free (else an error), else the previous port if still free, else a free one."""
+    if wanted is not None:
+        if not _port_free(wanted):
+            raise StoreError(f"port {wanted} on 127.0.0.1 is already in use")
+        return wanted
+    if previous and previous != avoid and _port_free(previous):
+        return int(previous)
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        if port != avoid:
+            return port
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Neo4j binds: TIME_WAIT is no obstacle
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _pid(workdir: Path) -> int | None:
+    try:
+        return int((workdir / "neo4j.pid").read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _alive(pid: int, workdir: Path) -> bool:
+    """True while ``pid`` is this work directory's server (not a zombie, not a recycled pid)."""
+    child = _children.get(pid)
+    if child is not None and child.poll() is not None:
+        del _children[pid]  # reaped: our own child has exited
+        return False
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    proc = Path(f"/proc/{pid}")
+    if proc.is_dir():  # Linux: check it is really our JVM and not a zombie
+        try:
+            if (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                return False
+            cmdline = (proc / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            return False
+        return ENTRY_POINT in cmdline and f"--home-dir={workdir}\0" in cmdline
+    return True
+
+
+def _signal(pid: int, sig: int) -> None:
+    try:
+        os.killpg(pid, sig)  # the server leads its own process group (start_new_session)
+    except (ProcessLookupError, PermissionError):
+        with suppress(ProcessLookupError):
+            os.kill(pid, sig)
+
+
+def _read_state(workdir: Path) -> dict[str, Any]:
+    try:
+        return json.loads((workdir / "state.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_state(workdir: Path, state: dict[str, Any]) -> None:
+    """Atomically, readable by the owner only: it holds the password."""
+    tmp = workdir / "state.json.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump(state, out, indent=2)
+        out.write("\n")
+    tmp.replace(workdir / "state.json")
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive advisory lock, so two processes never download or start into one directory at once."""
+    with open(path, "a") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield

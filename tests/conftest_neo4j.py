@@ -1,0 +1,98 @@
+"""The session-scoped ``neo4j_server`` fixture: a real Neo4j 5.26 for the tests that need one.
+
+With NEO4J_URI set it uses that server (NEO4J_USER, NEO4J_PASSWORD; NEO4J_HTTP_URL
+for the Browser checks, optional), e.g. ``docker compose up -d``.  Otherwise it
+starts a local server from the Maven Central jars (store.server) in a temporary
+directory and stops it when the session ends.  Without Java or Maven a developer
+gets a skip; under CI=true every failure to start is a test failure, so a broken
+setup can never pass as "all skipped".
+
+Use it by importing it into a test module
+(``from tests.conftest_neo4j import neo4j_server``) or with
+``pytest_plugins = ["tests.conftest_neo4j"]`` in tests/conftest.py.  Imported into
+several modules it still starts one server: the instance is shared and counted.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import secrets
+import shutil
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from model.errors import StoreError
+from store import server
+from store.server import ServerInfo
+
+#: seconds; a cold jar download is not included (resolve_jars runs before the clock starts)
+START_TIMEOUT = float(os.environ.get("TIEGRAPH_NEO4J_START_TIMEOUT", "180"))
+
+_shared: dict[str, object] = {"info": None, "workdir": None, "error": None, "users": 0}
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require_local_prerequisites() -> None:
+    """Skip (or, under CI, fail) when this machine cannot run the local server at all."""
+    missing = [tool for tool in ("java", "mvn") if not shutil.which(tool)]
+    if "java" in missing and os.environ.get("JAVA_HOME"):
+        missing.remove("java")
+    if "mvn" in missing and (server.default_home() / ".complete").is_file():
+        missing.remove("mvn")  # jars already cached: Maven is not needed
+    if missing:
+        message = f"local Neo4j needs {' and '.join(missing)} (or set NEO4J_URI to a running server)"
+        if in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def _start_shared(tmp_root: Path) -> ServerInfo:
+    if _shared["error"] is not None:
+        raise _shared["error"]  # type: ignore[misc]
+    if _shared["info"] is None:
+        require_local_prerequisites()
+        workdir = tmp_root / "neo4j-server"
+        try:
+            server.resolve_jars()
+            info = server.start(workdir, password=secrets.token_urlsafe(12), timeout=START_TIMEOUT)
+        except StoreError as exc:
+            _shared["error"] = pytest.fail.Exception(f"local Neo4j did not start: {exc}")
+            raise _shared["error"] from None  # type: ignore[misc]
+        _shared.update(info=info, workdir=workdir)
+        atexit.register(server.stop, workdir)  # if the session dies before its finalizers run
+    return _shared["info"]  # type: ignore[return-value]
+
+
+def local_workdir() -> Path | None:
+    """The work directory of the session's local server, None when none was started."""
+    return _shared["workdir"]  # type: ignore[return-value]
+
+
+def _release() -> None:
+    _shared["users"] = int(_shared["users"]) - 1  # type: ignore[call-overload]
+    if _shared["users"] == 0 and _shared["workdir"] is not None:
+        server.stop(_shared["workdir"])  # type: ignore[arg-type]
+        _shared.update(info=None, workdir=None)
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerInfo]:
+    """A running Neo4j 5.26: the one NEO4J_URI names, else a local one started for this session."""
+    uri = os.environ.get("NEO4J_URI")
+    if uri:
+        http = os.environ.get("NEO4J_HTTP_URL", "").rstrip("/") or None
+        yield ServerInfo(uri, http, f"{http}/browser/" if http else None,
+                         os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""), None)
+        return
+    info = _start_shared(tmp_path_factory.getbasetemp())
+    _shared["users"] = int(_shared["users"]) + 1  # type: ignore[call-overload]
+    try:
+        yield info
+    finally:
+        _release()
