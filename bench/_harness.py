@@ -2,11 +2,11 @@
 
 Every script prints the figures it measured and the ratios between them in
 the same run, so a reader never compares numbers taken on different days or
-machines.  Memory is the RSS high-water mark of a *fresh* child process
-(``resource.getrusage`` in the child), so one measurement cannot inherit the
-heap of another.  A new benchmark (e.g. ``bench/neo4j_load.py``, see
-BENCHMARKS.md) should use these helpers and add itself to
-``tests/test_bench_quick.py``.
+machines.  Memory is the RSS high-water mark of a *fresh* child process,
+read in the child (``peak_rss_mb`` says why from VmHWM), so one measurement
+cannot inherit the heap of another.  A new benchmark (e.g.
+``bench/neo4j_load.py``, see BENCHMARKS.md) should use these helpers and
+add itself to ``tests/test_bench_quick.py``.
 """
 
 from __future__ import annotations
@@ -68,7 +68,18 @@ def synthetic_dir(workdir: Path, *, ties: int, actors: int = 2000, seed: int = 1
 
 
 def peak_rss_mb() -> float:
-    """RSS high-water mark of this process in MiB (ru_maxrss: KiB on Linux, bytes on macOS)."""
+    """RSS high-water mark of this process in MiB.
+
+    ``VmHWM`` from /proc/self/status where there is one: on Linux ``ru_maxrss``
+    survives exec, so a fresh child would report at least its parent's RSS at
+    fork.  Elsewhere ``ru_maxrss`` (KiB on Linux, bytes on macOS).
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 

@@ -14,7 +14,7 @@ same rows, actors, ranks and rank changes exactly; every measure within
 pytest.approx's default tolerance (rel 1e-6, abs 1e-12).  Exit code 1 if not.
 
     python -m bench.yearly            # full: ~30-40 min, the NetworkX path dominates
-    python -m bench.yearly --quick    # 300 actors, 30 years: seconds
+    python -m bench.yearly --quick    # 250 actors, 20 years: seconds
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import numpy as np
 
 from bench._harness import Stopwatch, footer, header, parser, synthetic_dir, table
 
-QUICK = {"actors": 300, "ties": 4000, "years": 30, "first_year": 1990}
+QUICK = {"actors": 250, "ties": 2500, "years": 20, "first_year": 1995}
 FULL = {"actors": 2000, "ties": 100_000, "years": 200, "first_year": 1820}
 LAST_YEAR = 2025
 TARGET_SECONDS = 30.0

@@ -166,8 +166,9 @@ def start(workdir: Path, *, password: str, bolt_port: int | None = None, http_po
         if not (workdir / "data" / "databases" / "system").exists():
             _set_initial_password(java, classpath, env, workdir, password)
 
-        console = workdir / "logs" / "console.log"
-        with open(console, "ab") as out:
+        logs = workdir / "logs"
+        offsets = {log.name: log.stat().st_size for log in logs.glob("*.log")}  # this start's lines only
+        with open(logs / "console.log", "ab") as out:
             proc = subprocess.Popen(
                 [java, f"-Xms{heap}", f"-Xmx{heap}", *JVM_FLAGS, "-cp", classpath, ENTRY_POINT,
                  f"--home-dir={workdir}", f"--config-dir={workdir / 'conf'}"],
@@ -180,7 +181,7 @@ def start(workdir: Path, *, password: str, bolt_port: int | None = None, http_po
         _write_state(workdir, {**asdict(info), "bolt_port": bolt_port, "http_port": http_port,
                                "version": NEO4J_VERSION, "heap": heap, "pagecache": pagecache})
         try:
-            _wait_until_ready(info, proc, workdir, timeout)
+            _wait_until_ready(info, proc, workdir, timeout, offsets)
         except BaseException:
             stop(workdir)
             raise
@@ -261,11 +262,17 @@ def saved_password(workdir: Path) -> str | None:
     return _read_state(workdir.expanduser().resolve()).get("password")
 
 
-def log_tail(workdir: Path, lines: int = 12) -> str:
-    """The telling end of the server's logs: ERROR / Caused-by lines and the last few lines."""
-    for log in (workdir / "logs" / "neo4j.log", workdir / "logs" / "console.log"):
-        if log.is_file() and log.stat().st_size:
-            text = log.read_text(errors="replace").splitlines()[-200:]
+def log_tail(workdir: Path, lines: int = 12, since: dict[str, int] | None = None) -> str:
+    """The telling end of the server's logs: ERROR / Caused-by lines and the last few lines.
+
+    ``since`` maps log names to byte offsets, so a failed start shows its own lines, not an old run's.
+    """
+    for name in ("neo4j.log", "console.log"):
+        log = workdir / "logs" / name
+        if log.is_file() and log.stat().st_size > (since or {}).get(name, 0):
+            with open(log, "rb") as handle:
+                handle.seek((since or {}).get(name, 0))
+                text = handle.read().decode(errors="replace").splitlines()[-200:]
             keep = [ln for ln in text if re.search(r"ERROR|Exception|Caused by|Error:", ln)][-(lines - 3):]
             picked = [ln for ln in keep if ln not in text[-3:]] + text[-3:]
             return f"last lines of {log}:\n" + "\n".join("  " + ln[:300] for ln in picked)
@@ -317,7 +324,8 @@ def _set_initial_password(java: str, classpath: str, env: dict[str, str], workdi
         raise StoreError(f"neo4j-admin set-initial-password failed: {telling[0].strip()}")
 
 
-def _wait_until_ready(info: ServerInfo, proc: subprocess.Popen[bytes], workdir: Path, timeout: float) -> None:
+def _wait_until_ready(info: ServerInfo, proc: subprocess.Popen[bytes], workdir: Path, timeout: float,
+                      offsets: dict[str, int]) -> None:
     """Poll until Bolt runs ``RETURN 1`` and HTTP answers; fail fast if the JVM exits or auth fails."""
     import neo4j.exceptions as nex
 
@@ -327,7 +335,8 @@ def _wait_until_ready(info: ServerInfo, proc: subprocess.Popen[bytes], workdir: 
     while True:
         rc = proc.poll()
         if rc is not None:
-            raise StoreError(f"Neo4j exited with code {rc} while starting (see {console}); {log_tail(workdir)}")
+            raise StoreError(f"Neo4j exited with code {rc} while starting (see {console}); "
+                             f"{log_tail(workdir, since=offsets)}")
         try:
             _bolt_ping(info)
             with urllib.request.urlopen(f"{info.http_url}/", timeout=2) as response:
@@ -340,7 +349,7 @@ def _wait_until_ready(info: ServerInfo, proc: subprocess.Popen[bytes], workdir: 
             last_error = f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
         if time.monotonic() > deadline:
             raise StoreError(f"Neo4j did not answer on {info.bolt_uri} within {timeout:g} s "
-                             f"(see {console}; last error: {last_error}); {log_tail(workdir)}")
+                             f"(see {console}; last error: {last_error}); {log_tail(workdir, since=offsets)}")
         time.sleep(0.5)
 
 

@@ -8,6 +8,7 @@ restart via the CLI, the way a user drives it.
 from __future__ import annotations
 
 import json
+import re
 import socket
 import time
 import urllib.request
@@ -41,6 +42,10 @@ def test_browser_is_served_and_points_at_our_bolt_port(neo4j_server):
     assert code == 200
     assert content_type.startswith("text/html")
     assert "<title>Neo4j Browser</title>" in body
+    scripts = re.findall(r'<script[^>]* src="([^"]+\.js)"', body)
+    assert scripts, "index.html names no scripts"
+    code, content_type, _ = _http_get(neo4j_server.browser_url + scripts[-1])  # the app bundle is served too
+    assert code == 200 and "javascript" in content_type
     # Browser connects to the Bolt address the discovery document advertises.
     _, _, discovery = _http_get(neo4j_server.http_url + "/")
     assert json.loads(discovery)["bolt_direct"] == neo4j_server.bolt_uri.replace("neo4j://", "bolt://")
