@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from graph.build import Level, Projection, TieFilter, build_graph, select_ties
+from graph.temporal import density_series
 from graph.metrics import centrality, density_by_year, mann_kendall, ties_by_year
 from model.entities import Dataset
 from model.vocabulary import TURKIC_SIX
@@ -40,10 +41,12 @@ def build_report(dataset: Dataset, options: ReportOptions | None = None) -> dict
 
     cumulative = density_by_year(graph, options.scope, span, mode="cumulative")
     flow = density_by_year(graph, options.scope, span, mode="flow")
+    # stock: standing ties in force (until their end, else 10 years), events in their year
+    stock = density_series(graph, years=span, scope=options.scope) if span else {}
     formed = ties_by_year(graph, options.scope)
     density_rows = [
         {"year": y, "ties_formed": formed.get(y, 0), "density_cumulative": cumulative[y],
-         "density_flow": flow[y]}
+         "density_flow": flow[y], "density_stock": stock[y]}
         for y in span
     ]
     cent = centrality(graph)

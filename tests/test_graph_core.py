@@ -111,6 +111,10 @@ def test_report_json_numbers(make_data, runner):
     report = json.loads(result.stdout)
     assert [r["density_cumulative"] for r in report["density"]] == pytest.approx(
         [1 / 6, 1 / 6, 1 / 6, 2 / 6, 2 / 6, 5 / 6])
+    # stock: the 2015 treaty stays in force (10 years, no end known); the 2018 sale and
+    # the 2020 drill and meeting count in their year only.
+    assert [r["density_stock"] for r in report["density"]] == pytest.approx(
+        [1 / 6, 1 / 6, 1 / 6, 2 / 6, 1 / 6, 4 / 6])
     assert report["summary"] == {"actors": 6, "ties": 6, "undated_ties": 1, "tentative_ties": 1,
                                  "conflicted_ties": 0, "sources_cited": 1}
     assert report["top_actors"][0]["actor"] == "KGZ"
@@ -119,9 +123,9 @@ def test_report_json_numbers(make_data, runner):
 def test_report_other_formats(make_data, runner):
     root = make_data(TINY_TIES)
     md = runner.invoke(app, ["report", "-d", str(root), "--format", "markdown"]).stdout
-    assert "## density\n" in md and "| year | ties_formed | density_cumulative | density_flow |" in md
+    assert "## density\n" in md and "| year | ties_formed | density_cumulative | density_flow | density_stock |" in md
     csv_text = runner.invoke(app, ["report", "-d", str(root), "--format", "csv"]).stdout
-    assert "# density\nyear,ties_formed,density_cumulative,density_flow\n2015,1," in csv_text
+    assert "# density\nyear,ties_formed,density_cumulative,density_flow,density_stock\n2015,1," in csv_text
     table = runner.invoke(app, ["report", "-d", str(root)])
     assert table.exit_code == 0 and "density" in table.stdout
 
