@@ -16,7 +16,7 @@ ties-per-year and centrality computed on both are equal.  Exit code 1 if not.
 ``--baseline DIR`` also runs each size on an older checkout of the code
 (e.g. ``git archive HEAD | tar -x -C DIR``) and prints the ratios.
 
-    python -m bench.core                  # full: 10k, 100k, 1M ties (~5 min, ~3 GB for 1M full)
+    python -m bench.core                  # full: 10k, 100k, 1M ties (~5 min; peak ~3 GB for 1M full)
     python -m bench.core --quick          # 2k and 10k ties: seconds
 """
 

@@ -13,7 +13,7 @@ The igraph tables are CHECKED against the NetworkX table in the same run:
 same rows, actors, ranks and rank changes exactly; every measure within
 pytest.approx's default tolerance (rel 1e-6, abs 1e-12).  Exit code 1 if not.
 
-    python -m bench.yearly            # full: ~30-40 min, the NetworkX path dominates
+    python -m bench.yearly            # full: ~45 min, the NetworkX path dominates
     python -m bench.yearly --quick    # 250 actors, 20 years: seconds
 """
 

@@ -11,22 +11,31 @@ the bundled ``data/``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Callable, Optional
+from typing import TYPE_CHECKING, Annotated, Callable, Optional
 
 import typer
 
 from commands.common import check_choice, handle_errors
-from loaders.atop import read_atop
 from loaders.curated import BUNDLED_DATA, data_files
-from loaders.dcad import read_dcad
-from loaders.importing import ImportResult, align_actors, reference_actors, write_import
-from loaders.mme import read_mme
-from loaders.sipri import read_sipri
 from model.errors import UsageError
 
-READERS: dict[str, Callable[[Path], ImportResult]] = {
-    "dcad": read_dcad, "atop": read_atop, "sipri": read_sipri, "mme": read_mme,
+if TYPE_CHECKING:
+    from loaders.importing import ImportResult
+
+#: source -> module and function of its reader; imported only when that source is imported,
+#: since cli.py imports every command module at startup (``tiegraph report`` must stay light)
+READER_PATHS: dict[str, tuple[str, str]] = {
+    "dcad": ("loaders.dcad", "read_dcad"), "atop": ("loaders.atop", "read_atop"),
+    "sipri": ("loaders.sipri", "read_sipri"), "mme": ("loaders.mme", "read_mme"),
 }
+
+
+def reader(source: str) -> Callable[[Path], "ImportResult"]:
+    """The reader function of ``source`` (see READER_PATHS)."""
+    import importlib
+
+    module, name = READER_PATHS[source]
+    return getattr(importlib.import_module(module), name)
 DEFAULT_ROOT = Path("tiegraph-data")
 
 
@@ -65,13 +74,15 @@ def import_command(
 
       tiegraph report --data data --data tiegraph-data/dcad --dataset dcad
     """
-    check_choice("SOURCE", source, tuple(READERS))
+    from loaders.importing import align_actors, reference_actors, write_import
+
+    check_choice("SOURCE", source, tuple(READER_PATHS))
     if not path.exists():
         raise UsageError(f"{path}: no such file or directory")
     if source != "atop" and path.is_dir():
         raise UsageError(f"{path}: is a directory; give the {source} file")
     into = into if into is not None else DEFAULT_ROOT / source
-    result = READERS[source](path)
+    result = reader(source)(path)
     bundled = [BUNDLED_DATA] if any(data_files(BUNDLED_DATA)) else []
     align_actors(result, reference_actors(bundled))
     actors_file, ties_file = write_import(result, into, bundled)

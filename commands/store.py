@@ -103,7 +103,8 @@ def load(
     user: UserOpt = None,
     database: DatabaseOpt = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1,
-                                            help="Rows per write transaction.")] = DEFAULT_BATCH_SIZE,
+                                            help="Relationships per write transaction (a tie's "
+                                                 "relationships stay in one).")] = DEFAULT_BATCH_SIZE,
     replace: Annotated[bool, typer.Option("--replace", help="Delete the project's data (all :Actor "
                                           "nodes and their relationships) before loading.")] = False,
     centrality: Annotated[bool, typer.Option("--centrality/--no-centrality", help="Write degree, "
@@ -112,8 +113,9 @@ def load(
     """Load the data into Neo4j: actors as nodes, ties as typed relationships.
 
     Validates the files first, applies cypher/schema.cypher, then writes in
-    batches (MERGE: loading twice, or re-running a load that failed half-way,
-    gives the same graph) and writes centralities for Browser styling.
+    batches (new ties are created, ties already there merged: loading twice,
+    or re-running a load that failed half-way, gives the same graph) and
+    writes centralities for Browser styling.
 
     Example: NEO4J_PASSWORD=secret tiegraph load --replace
     """

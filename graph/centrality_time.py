@@ -8,8 +8,8 @@ years always are.
 
 Two backends give the same numbers (``backend=``): ``"networkx"`` runs
 NetworkX on each snapshot; ``"igraph"`` (``graph.fast_centrality``) skips
-the snapshots and runs igraph's betweenness in C, about 100x faster for a
-2,000-actor graph (BENCHMARKS.md).  ``"auto"`` (default) picks igraph when
+the snapshots and runs igraph's betweenness in C: 34x faster for 200 years of a
+2,000-actor graph in one process, 41x in two (BENCHMARKS.md).  ``"auto"`` (default) picks igraph when
 the scope has more than ``AUTO_IGRAPH_NODES`` actors and igraph is
 installed, so small scopes such as the six Turkic states keep the plain path.
 Ranks are taken on values rounded to 12 decimals, so that float noise (the

@@ -2,8 +2,8 @@
 
 ``graph.centrality_time`` computes degree, weighted degree, betweenness and
 PageRank on each yearly snapshot.  NetworkX's betweenness is pure Python,
-O(n·m) per year: about 8 s for one year of a 2,000-actor graph, half an hour
-for 200 years.  This module gives the same four numbers from the same
+O(n·m) per year: 40 minutes for 200 years of a 2,000-actor graph in
+BENCHMARKS.md.  This module gives the same four numbers from the same
 ``TieTable`` and ``Activity`` rule:
 
 * the dyads tied each year are aggregated with numpy (no ``nx.Graph``);

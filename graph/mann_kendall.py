@@ -1,10 +1,10 @@
 """The original Mann–Kendall test with Sen's slope, as pymannkendall computes it, without scipy.stats.
 
 ``tiegraph report`` runs one Mann–Kendall test.  pymannkendall imports
-``scipy.stats`` at import time, which costs ~0.5 s: a third of the report's
-wall time (BENCHMARKS.md).  Its ``original_test`` needs only the normal CDF
-and quantile, which ``scipy.stats.norm`` computes with ``scipy.special.ndtr``
-and ``ndtri`` (~0.05 s to import).  This module is ``original_test`` of
+``scipy.stats`` at import time, the largest import of the report before it
+was removed from that path (BENCHMARKS.md).  Its ``original_test`` needs only
+the normal CDF and quantile, which ``scipy.stats.norm`` computes with
+``scipy.special.ndtr`` and ``ndtri``, a much lighter import.  This module is ``original_test`` of
 pymannkendall 1.4.3 line for line (same numpy operations in the same order,
 so the same floats); ``tests/test_mann_kendall.py`` pins it to pymannkendall
 on random and tied series.  The thesis test (Hamed–Rao, Yue–Wang variants)

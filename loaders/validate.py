@@ -6,7 +6,7 @@ whole list.  Each problem names file, line, record and field.
 Strings that repeat across ties (type, status, actor ids, documents, URLs,
 dataset names, attribute names and short attribute values) are interned, so
 a million ties share one copy of each instead of holding a million copies
-(see BENCHMARKS.md: this is a large part of the memory of a big dataset).
+(see BENCHMARKS.md).
 """
 
 from __future__ import annotations

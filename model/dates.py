@@ -41,7 +41,7 @@ class PartialDate:
 
         Parsed dates are cached by their text and shared: a date is frozen, a
         million ties hold only ~200 years x 366 distinct dates, and sharing
-        them saves both the parse and ~70 bytes per date (see BENCHMARKS.md).
+        them saves both the parse and a date object per tie.
         """
         value = str(text).strip()
         cached = _PARSED.get(value)

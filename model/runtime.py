@@ -4,7 +4,7 @@
 millions of container objects (ties, tuples, dicts) but no reference cycles.
 CPython's cyclic garbage collector nevertheless walks the growing heap again
 and again while they are made: about a fifth of the time of loading and
-building a million ties (see BENCHMARKS.md).  Pausing it for the bulk step,
+building a million ties.  Pausing it for the bulk step,
 and restoring it afterwards, changes nothing but the time: any cycle made
 meanwhile is collected at the next collection.
 """

@@ -2,17 +2,27 @@
 
 Why this shape:
 
-* **Batches** (default 5,000 rows, one ``session.execute_write`` each) keep
-  every transaction small, so a large import neither exhausts the server's
-  memory nor loses everything when one batch fails; the driver retries a batch
-  on transient errors.
-* **Idempotent**: actors are MERGEd on ``id`` and relationships on
-  ``(type, tie_id, pair)``, then their properties are *replaced* (``SET x =``).
-  Loading twice gives the same graph, and a load that died half-way is
-  repaired by simply running it again; no cleanup or resume bookkeeping.
+* **Batches** of about ``batch_size`` relationships (default 10,000), one
+  ``session.execute_write`` each, keep every transaction small, so a large
+  import neither exhausts the server's memory nor loses everything when one
+  batch fails; the driver retries a batch on transient errors.  Rows are
+  **one per tie** (``store.rows.tie_write_row``): the shared properties travel
+  once, the pairs as a list, and a tie's relationships are never split over two
+  transactions.
+* **Idempotent and exact**, two paths chosen per batch in the same transaction:
+  when none of the batch's tie ids is in the database (``find_ties``, or no
+  vocabulary relationship at all when the load starts, e.g. after
+  ``--replace``), its relationships are CREATEd (``create_ties``); otherwise
+  they are MERGEd on ``(type, tie_id, pair)`` and their properties replaced
+  (``write_ties``), then stale pairs of those ties are deleted (``prune_ties``).
+  Loading twice gives the same graph, and a load that died half-way is repaired
+  by simply running it again; no cleanup or resume bookkeeping.  CREATE is what
+  makes a first load fast: MERGE needs an index lookup, a lock and an Eager
+  barrier per relationship.  The ``(tie_id, pair)`` uniqueness constraint stays
+  the backstop against duplicates.
 * **Relationship types** cannot be Cypher parameters.  We keep ONE template
-  per write shape (``cypher/store/write_ties.cypher``) with a ``{{REL_TYPE}}``
-  token that is replaced only by a name taken from the vocabulary table
+  per write shape (``cypher/store/*.cypher``) with a ``{{REL_TYPE}}`` token that
+  is replaced only by a name taken from the vocabulary table
   (``store.cypher.with_relationship_type`` refuses anything else).  The
   alternatives were worse: twelve near-identical generated files drift from
   the vocabulary, APOC is not on a plain server, and Neo4j 5.26's dynamic
@@ -26,15 +36,22 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from functools import lru_cache
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Callable, Iterator, TypeVar
 
 from model.entities import Dataset
 from model.errors import StoreError
+from model.runtime import gc_paused
 from store.cypher import (KIND_LABELS, RELATIONSHIP_TYPES, SCHEMA_FILE, load_store_cypher,
                           split_statements, with_label, with_relationship_type)
-from store.rows import StoreRows, batches, build_rows, centrality_rows
+from store.rows import WritePlan, batches, centrality_rows, tie_batches, write_plan
 
-DEFAULT_BATCH_SIZE = 5_000
+#: relationships per write transaction; 10,000 keeps a transaction's state to a few tens of MB
+#: of server heap (see BENCHMARKS.md, "Neo4j load", for the measurements behind it)
+DEFAULT_BATCH_SIZE = 10_000
+
+T = TypeVar("T")
 
 #: called after each committed batch with (what, rows in the batch); the CLI's progress bar
 BatchHook = Callable[[str, int], None]
@@ -48,6 +65,12 @@ def _consume_single(tx: Any, query: str, params: dict[str, Any]) -> int:
 
 def _run_statement(tx: Any, query: str) -> None:
     tx.run(query).consume()
+
+
+@lru_cache(maxsize=None)
+def typed_query(name: str, relationship: str) -> str:
+    """``cypher/store/NAME.cypher`` with its ``{{REL_TYPE}}`` set to a vocabulary type."""
+    return with_relationship_type(load_store_cypher(name), relationship)
 
 
 def apply_schema(driver: Any, database: str) -> list[str]:
@@ -79,36 +102,110 @@ def clear_project(driver: Any, database: str, batch_size: int = DEFAULT_BATCH_SI
     return deleted_nodes
 
 
-def _write_batches(session: Any, what: str, query: str, rows: list[dict[str, Any]],
-                   batch_size: int, on_batch: BatchHook | None) -> None:
-    for batch in batches(rows, batch_size):
-        written = session.execute_write(_consume_single, query, {"rows": batch})
-        if written != len(batch):  # a MATCH found no endpoint: never silently drop ties
-            raise StoreError(f"{what}: wrote {written} of {len(batch)} rows "
-                             "(an actor a tie refers to is missing from the database)")
-        if on_batch is not None:
-            on_batch(what, len(batch))
+def _write_checked(tx: Any, what: str, query: str, rows: list[dict[str, Any]], expected: int) -> tuple[int, int]:
+    """Run a write shape; returns (rows written, relationships created).
 
-
-def write_rows(driver: Any, database: str, rows: StoreRows, *, batch_size: int = DEFAULT_BATCH_SIZE,
-               on_batch: BatchHook | None = None) -> int:
-    """Write actors (first: ties MATCH them), then ties, then prune stale pairs.
-
-    Returns the number of stale relationships deleted by the prune.
+    Fewer rows written than expected raises inside the transaction function, so
+    the driver rolls the batch back: nothing of it commits.
     """
-    actor_template = load_store_cypher("write_actors")
-    tie_template = load_store_cypher("write_ties")
+    result = tx.run(query, {"rows": rows})
+    record = result.single()
+    written = int(record[0]) if record is not None else 0
+    if written != expected:  # a MATCH found no endpoint: never silently drop ties
+        raise StoreError(f"{what}: wrote {written} of {expected} rows "
+                         "(an actor a tie refers to is missing from the database)")
+    return written, result.consume().counters.relationships_created
+
+
+def database_has_ties(driver: Any, database: str) -> bool:
+    """Whether any vocabulary relationship exists (one counts-store lookup per type, no scan)."""
     with driver.session(database=database) as session:
-        for label, actor_rows in rows.actors.items():
-            _write_batches(session, label, with_label(actor_template, label), actor_rows,
-                           batch_size, on_batch)
-        for relationship, tie_rows in rows.ties.items():
-            _write_batches(session, relationship, with_relationship_type(tie_template, relationship),
-                           tie_rows, batch_size, on_batch)
-        if not rows.pairs:
-            return 0
-        return session.execute_write(_consume_single, load_store_cypher("prune_ties"),
-                                     {"pairs": rows.pairs})
+        return any(session.execute_read(_consume_single, typed_query("count_type", rel), {})
+                   for rel in RELATIONSHIP_TYPES)
+
+
+@dataclass
+class BatchResult:
+    """One committed tie batch: relationships written, stale ones pruned, and the path taken."""
+
+    written: int
+    pruned: int
+    created: bool
+
+
+def write_tie_batch(tx: Any, relationship: str, rows: list[dict[str, Any]], *,
+                    known_new: bool = False) -> BatchResult:
+    """Write one batch of tie rows of one type in ``tx``: CREATE when all new, else MERGE and prune.
+
+    ``known_new`` skips the lookup when the caller knows the database holds no
+    tie of any vocabulary type (checked once per load by ``database_has_ties``).
+    """
+    expected = sum(len(row["pairs"]) for row in rows)
+    ids = [row["tie_id"] for row in rows]
+    existing = 0 if known_new else sum(_consume_single(tx, typed_query("find_ties", rel), {"ids": ids})
+                                       for rel in RELATIONSHIP_TYPES)
+    new = existing == 0
+    shape = "create_ties" if new else "write_ties"
+    written, created = _write_checked(tx, relationship, typed_query(shape, relationship), rows, expected)
+    pruned = 0
+    # Relationships of these ties that the MERGE did not match are stale; none (the common
+    # re-load of unchanged files) means the twelve prune lookups can be skipped.
+    if existing - (written - created) > 0:
+        keys = [{"id": row["tie_id"], "keys": [f"{relationship} {p[2]}" for p in row["pairs"]]} for row in rows]
+        pruned = sum(_consume_single(tx, typed_query("prune_ties", rel), {"ties": keys})
+                     for rel in RELATIONSHIP_TYPES)
+    return BatchResult(written, pruned, new)
+
+
+def prefetched(items: Iterator[T]) -> Iterator[T]:
+    """Yield ``items``, building the next one in a helper thread while the caller uses this one.
+
+    Why: building a batch's rows is pure Python (holding the GIL) and the
+    server works while the driver waits on its socket (GIL released), so on a
+    small machine the two overlap instead of taking turns.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tiegraph-rows") as pool:
+        pending: Future[T | None] = pool.submit(next, items, None)
+        while (item := pending.result()) is not None:
+            pending = pool.submit(next, items, None)
+            yield item
+
+
+@dataclass
+class WriteStats:
+    """What ``write_rows`` did: stale relationships pruned, relationships created vs merged."""
+
+    pruned: int = 0
+    created: int = 0
+    merged: int = 0
+
+
+def write_rows(driver: Any, database: str, plan: WritePlan, *, batch_size: int = DEFAULT_BATCH_SIZE,
+               on_batch: BatchHook | None = None) -> WriteStats:
+    """Write actors (first: ties MATCH them), then ties type by type, each batch committed alone."""
+    stats = WriteStats()
+    actor_template = load_store_cypher("write_actors")
+    known_new = not database_has_ties(driver, database)
+    # The rows are short-lived, acyclic dicts: with a million ties in memory the cyclic
+    # collector would rescan them all again and again (a third of the client's CPU).
+    with gc_paused(), driver.session(database=database) as session:
+        for label, actor_rows in plan.actors.items():
+            query = with_label(actor_template, label)
+            for batch in batches(actor_rows, batch_size):
+                session.execute_write(_write_checked, label, query, batch, len(batch))
+                if on_batch is not None:
+                    on_batch(label, len(batch))
+        for relationship, ties in plan.ties.items():
+            for rows, count in prefetched(tie_batches(ties, batch_size)):
+                result = session.execute_write(write_tie_batch, relationship, rows, known_new=known_new)
+                stats.pruned += result.pruned
+                if result.created:
+                    stats.created += result.written
+                else:
+                    stats.merged += result.written
+                if on_batch is not None:
+                    on_batch(relationship, count)
+    return stats
 
 
 def write_centrality(driver: Any, database: str, dataset: Dataset, *,
@@ -149,6 +246,8 @@ def database_counts(driver: Any, database: str) -> Counts:
 
 @dataclass
 class LoadResult:
+    """What ``load_into`` did; ``created``/``merged`` count relationships by write path."""
+
     counts: Counts
     seconds: float
     rows: int
@@ -156,6 +255,8 @@ class LoadResult:
     cleared: int
     schema_statements: int
     centrality: bool
+    created: int = 0
+    merged: int = 0
 
 
 def load_into(driver: Any, database: str, dataset: Dataset, *, batch_size: int = DEFAULT_BATCH_SIZE,
@@ -170,14 +271,14 @@ def load_into(driver: Any, database: str, dataset: Dataset, *, batch_size: int =
     if batch_size < 1:
         raise StoreError(f"batch size must be at least 1, got {batch_size}")
     started = time.perf_counter()
+    plan = write_plan(dataset)  # before touching the database: it refuses duplicate tie ids
     statements = apply_schema(driver, database)
     cleared = clear_project(driver, database, batch_size) if replace else 0
-    rows = build_rows(dataset)
     if on_start is not None:
-        on_start(rows.total)
-    pruned = write_rows(driver, database, rows, batch_size=batch_size, on_batch=on_batch)
+        on_start(plan.total)
+    stats = write_rows(driver, database, plan, batch_size=batch_size, on_batch=on_batch)
     if centrality:
         write_centrality(driver, database, dataset, batch_size=batch_size)
     counts = database_counts(driver, database)
-    return LoadResult(counts, time.perf_counter() - started, rows.total, pruned, cleared,
-                      len(statements), centrality)
+    return LoadResult(counts, time.perf_counter() - started, plan.total, stats.pruned, cleared,
+                      len(statements), centrality, stats.created, stats.merged)

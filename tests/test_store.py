@@ -32,8 +32,8 @@ from store.cypher import (CYPHER_DIR, SCHEMA_FILE, library_queries, read_query_f
 from store.query import parse_params, parse_value
 from store.readback import dataset_from_records, read_dataset
 from store.rows import (CENTRALITY_PROPERTIES, TIE_PROPERTIES, batches, build_rows, centrality_rows, expected_counts,
-                        pairs, relationship_rows)
-from store.writer import apply_schema, database_counts, load_into
+                        pairs, relationship_rows, tie_batches, tie_write_row, write_plan)
+from store.writer import apply_schema, database_counts, load_into, typed_query
 from tests.conftest import REPO
 from tests.conftest_neo4j import neo4j_server  # noqa: F401  (session fixture: a real Neo4j 5.26)
 
@@ -149,6 +149,25 @@ def test_batches_split_rows():
     assert [len(b) for b in batches(list(range(7)), 3)] == [3, 3, 1]
     with pytest.raises(ValueError):
         list(batches([1], 0))
+
+
+def test_tie_batches_keep_ties_whole_and_counts_need_no_rows(fixture_data):
+    plan = write_plan(fixture_data)
+    assert plan.relationships == sum(FIXTURE_RELATIONSHIPS.values()) and plan.total == 8 + 20
+    exercises = plan.ties["JOINT_EXERCISE"]  # a 4-participant tie (6 pairs), then a bilateral one
+    assert [(len(rows), n) for rows, n in tie_batches(exercises, 2)] == [(1, 6), (1, 1)]
+    assert [(len(rows), n) for rows, n in tie_batches(exercises, 10)] == [(2, 7)]
+    row = tie_write_row(fixture_data.tie("turkic-exercise-2023"))
+    assert [p[2] for p in row["pairs"]] == [r["pair"] for r in relationship_rows(fixture_data.tie("turkic-exercise-2023"))]
+    assert "pair" not in row["props"]  # added per relationship by the Cypher
+    by_rows = build_rows(fixture_data)
+    assert expected_counts(fixture_data).relationships == {k: len(v) for k, v in sorted(by_rows.ties.items())}
+
+
+def test_every_write_shape_takes_every_vocabulary_type():
+    for name in ("create_ties", "write_ties", "find_ties", "prune_ties", "count_type"):
+        for tie_type in TIE_TYPES.values():
+            assert f":{tie_type.relationship}" in typed_query(name, tie_type.relationship)
 
 
 def test_centrality_rows_cover_every_actor(fixture_data):

@@ -1,0 +1,277 @@
+"""Neo4j load throughput: the batched writer on a real server, against a one-query-per-tie path.
+
+Measured in one run, on one server, against seeded synthetic data (``bench.generate``):
+
+(a) ``load_into`` of 1,000,000 ties (quick: 5,000) into an empty database:
+    relationships/s and nodes/s, with the server's and this process's CPU time;
+(b) the batched writer against a one-query-per-tie path on the same 10,000-tie
+    sample (quick: 500): the same Cypher and the same write function, with rows
+    of one tie and one transaction per tie; final counts must be identical;
+(c) an idempotent re-load of (a)'s data without ``--replace``: time, and the
+    counts must be identical to (a)'s.
+
+The server is a local Neo4j started with ``store.server.start`` in a temporary
+directory (``--heap``/``--pagecache``; stopped and deleted at the end), or the
+one ``$NEO4J_URI`` names (``NEO4J_USER``, ``NEO4J_PASSWORD``): **its :Actor data is
+deleted**.  Centrality is not written (it is NetworkX work, not loading).
+
+Example:
+    python -m bench.neo4j_load            # full: about 15 minutes on 2 cores
+    python -m bench.neo4j_load --quick    # a few seconds plus the server start
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from bench._harness import Stopwatch, footer, header, parser, synthetic_dir, table
+
+FULL = {"ties": 1_000_000, "sample": 10_000}
+QUICK = {"ties": 5_000, "sample": 500}
+TARGET_RELS_PER_S = 100_000
+TARGET_RATIO = 100
+
+
+@dataclass
+class Server:
+    """Where to connect; ``pid`` lets us read the server's CPU time when we started it."""
+
+    uri: str
+    user: str
+    password: str
+    pid: int | None
+    label: str
+
+
+@contextmanager
+def server(workdir: Path, heap: str, pagecache: str) -> Iterator[Server]:
+    """``$NEO4J_URI`` if set, else a throwaway local server (stopped and deleted on exit)."""
+    from store import server as local
+
+    if os.environ.get("NEO4J_URI"):
+        yield Server(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER", "neo4j"),
+                     os.environ.get("NEO4J_PASSWORD", ""), None, f"$NEO4J_URI {os.environ['NEO4J_URI']}")
+        return
+    workdir.mkdir(parents=True, exist_ok=True)
+    home = Path(tempfile.mkdtemp(prefix="neo4j-load-", dir=workdir))
+    try:
+        started = time.perf_counter()
+        info = local.start(home, password=secrets.token_urlsafe(12), heap=heap, pagecache=pagecache, timeout=240)
+        label = (f"local Neo4j {local.NEO4J_VERSION} started in {time.perf_counter() - started:.1f} s "
+                 f"(heap {heap}, page cache {pagecache})")
+        yield Server(info.bolt_uri, info.user, info.password, info.pid, label)
+    finally:
+        local.stop(home)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def process_cpu(pid: int | None) -> float:
+    """User + system CPU seconds of process ``pid`` (Linux /proc), 0 when unknown."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def clear(driver: Any, db: str) -> None:
+    """An empty database: the project's data deleted (by the writer's own clear), schema applied."""
+    from store.writer import apply_schema, clear_project
+
+    apply_schema(driver, db)
+    clear_project(driver, db, batch_size=20_000)
+
+
+def counts_of(driver: Any, db: str) -> tuple[dict, dict, dict]:
+    from store.writer import database_counts
+
+    c = database_counts(driver, db)
+    return c.labels, c.relationships, c.ties
+
+
+def write_actors(driver: Any, db: str, plan: Any) -> None:
+    from store.rows import WritePlan
+    from store.writer import write_rows
+
+    write_rows(driver, db, WritePlan(plan.actors, {}, 0))
+
+
+def batched_ties(driver: Any, db: str, plan: Any) -> None:
+    """The writer as ``tiegraph load`` runs it, ties only (actors are written before the clock)."""
+    from store.rows import WritePlan
+    from store.writer import write_rows
+
+    write_rows(driver, db, WritePlan({}, plan.ties, plan.relationships))
+
+
+def per_tie_ties(driver: Any, db: str, plan: Any) -> None:
+    """One query and one transaction per tie: the writer's own batch function with rows of one."""
+    from store.rows import tie_write_row
+    from store.writer import database_has_ties, write_tie_batch
+
+    known_new = not database_has_ties(driver, db)
+    with driver.session(database=db) as session:
+        for relationship, ties in plan.ties.items():
+            for tie in ties:
+                session.execute_write(write_tie_batch, relationship, [tie_write_row(tie)], known_new=known_new)
+
+
+def timed(label: str, pid: int | None, func: Any, *args: Any) -> dict[str, Any]:
+    """Run ``func(*args)``; wall, this process's CPU and the server's CPU seconds."""
+    before = process_cpu(pid)
+    with Stopwatch() as clock:
+        func(*args)
+    return {"run": label, "wall_s": clock.wall, "client_cpu_s": clock.cpu, "server_cpu_s": process_cpu(pid) - before}
+
+
+def phase_hooks() -> tuple[dict[str, float], Any, Any]:
+    """``on_start``/``on_batch`` hooks recording when the actor and tie phases end."""
+    marks: dict[str, float] = {}
+
+    def on_start(_total: int) -> None:
+        marks["start"] = time.perf_counter()
+
+    def on_batch(what: str, _rows: int) -> None:
+        from store.cypher import KIND_LABELS
+
+        key = "actors_done" if what in KIND_LABELS.values() else "ties_done"
+        marks[key] = time.perf_counter()
+
+    return marks, on_start, on_batch
+
+
+def full_load(driver: Any, db: str, dataset: Any, pid: int | None, label: str, replace: bool) -> dict[str, Any]:
+    """``load_into`` as ``tiegraph load [--replace] --no-centrality`` runs it, phases timed."""
+    from store.writer import load_into
+
+    marks, on_start, on_batch = phase_hooks()
+    cpu0 = process_cpu(pid)
+    with Stopwatch() as clock:
+        result = load_into(driver, db, dataset, replace=replace, centrality=False, on_start=on_start, on_batch=on_batch)
+    rels = sum(result.counts.relationships.values())
+    actors = len(dataset.actors)
+    actor_s = marks["actors_done"] - marks["start"]
+    tie_s = marks["ties_done"] - marks["actors_done"]
+    return {"run": label, "wall_s": clock.wall, "ties_phase_s": tie_s, "rels": rels,
+            "rels_per_s": rels / tie_s, "rels_per_s_total": rels / clock.wall,
+            "ties_per_s": len(dataset.ties) / tie_s, "nodes": actors, "nodes_per_s": actors / actor_s,
+            "client_cpu_s": clock.cpu, "server_cpu_s": process_cpu(pid) - cpu0,
+            "created": result.created, "merged": result.merged, "pruned": result.pruned,
+            "counts": (result.counts.labels, result.counts.relationships, result.counts.ties)}
+
+
+def report_big(big: Any, plan: Any, first: dict[str, Any], again: dict[str, Any], clear_s: float,
+               cpu: bool, failures: list[str]) -> None:
+    """Print (a) and (c) and check their counts (a: as the files say; c: identical to a)."""
+    from store.rows import expected_counts
+
+    expected = expected_counts(big)
+    first_ok = first["counts"] == (expected.labels, expected.relationships, expected.ties)
+    again_ok = again["counts"] == first["counts"] and again["created"] == 0 and again["pruned"] == 0
+    print(f"\n(a) + (c) {len(big.ties):,} ties, {plan.relationships:,} relationships, "
+          f"{len(big.actors):,} actors (load_into, no centrality):")
+    table([first, again], ["run", "wall_s", "ties_phase_s", "rels_per_s", "rels_per_s_total", "ties_per_s",
+                           "nodes_per_s", "created", "merged", "pruned", "client_cpu_s", "server_cpu_s"])
+    print(f"(a) load: {first['rels_per_s']:,.0f} relationships/s, {first['nodes_per_s']:,.0f} nodes/s "
+          f"({first['rels_per_s_total']:,.0f} relationships/s over the whole load_into, "
+          f"{first['wall_s']:.1f} s); counts as expected: {'yes' if first_ok else 'NO'}")
+    print(f"(c) re-load: {again['wall_s']:.1f} s ({again['rels_per_s']:,.0f} relationships/s), "
+          f"{again['merged']:,} merged, {again['created']:,} created, {again['pruned']:,} pruned; "
+          f"counts identical: {'yes' if again_ok else 'NO'}")
+    if cpu:
+        print(f"server CPU per relationship: {first['server_cpu_s'] / first['rels'] * 1e6:.0f} us (load), "
+              f"{again['server_cpu_s'] / again['rels'] * 1e6:.0f} us (re-load); "
+              f"client CPU per relationship: {first['client_cpu_s'] / first['rels'] * 1e6:.0f} us (load)")
+    print(f"clear (as by tiegraph load --replace) of {first['rels']:,} relationships and "
+          f"{first['nodes']:,} actors: {clear_s:.1f} s")
+    if not first_ok:
+        failures.append(f"(a) counts {first['counts']} != expected")
+    if not again_ok:
+        failures.append(f"(c) counts {again['counts']} != {first['counts']}")
+
+
+def main() -> None:
+    p = parser(__doc__ or "")
+    p.add_argument("--heap", default=None, help="server heap when started here (default: 2g, quick: 512m)")
+    p.add_argument("--pagecache", default=None, help="server page cache (default: 3g, quick: 256m)")
+    args = p.parse_args()
+    sizes = QUICK if args.quick else FULL
+    heap = args.heap or ("512m" if args.quick else "2g")
+    pagecache = args.pagecache or ("256m" if args.quick else "3g")
+    header("Neo4j load: batched writer, one query per tie, re-load", args.quick)
+
+    from loaders.curated import load_dataset
+    from store.connection import Connection, open_driver
+    from store.rows import expected_counts, write_plan
+
+    with Stopwatch() as parse:
+        big = load_dataset([synthetic_dir(args.workdir, ties=sizes["ties"])])
+        sample = load_dataset([synthetic_dir(args.workdir, ties=sizes["sample"], seed=2)])
+    big_plan, sample_plan = write_plan(big), write_plan(sample)
+    print(f"data: {len(big.ties):,} ties = {big_plan.relationships:,} relationships, {len(big.actors):,} actors; "
+          f"sample {len(sample.ties):,} ties = {sample_plan.relationships:,} relationships "
+          f"(generated/parsed in {parse.wall:.1f} s)")
+    failures: list[str] = []
+
+    with server(args.workdir, heap, pagecache) as srv:
+        print(f"server: {srv.label}")
+        conn = Connection(srv.uri, srv.user, srv.password, "neo4j")
+        with open_driver(conn) as driver:
+            db = conn.database
+            # (a) the big load into an empty database, then (c) the same load again
+            clear(driver, db)
+            first = full_load(driver, db, big, srv.pid, "load (empty db)", replace=True)
+            again = full_load(driver, db, big, srv.pid, "re-load", replace=False)
+            with Stopwatch() as cleared:
+                clear(driver, db)
+            report_big(big, big_plan, first, again, cleared.wall, srv.pid is not None, failures)
+
+            # (b) on a warm server (JIT compiled by (a): its first minutes cost the server more CPU
+            # in C2 compilation than in Cypher), after one discarded warm-up load of the sample;
+            # both paths start from the same state: the sample's actors and no tie
+            write_actors(driver, db, sample_plan)
+            batched_ties(driver, db, sample_plan)
+            runs, sample_counts = [], []
+            for label, func in (("batched", batched_ties), ("per-tie", per_tie_ties)):
+                clear(driver, db)
+                write_actors(driver, db, sample_plan)
+                run = timed(label, srv.pid, func, driver, db, sample_plan)
+                run.update(ties=len(sample.ties), rels=sample_plan.relationships,
+                           rels_per_s=sample_plan.relationships / run["wall_s"],
+                           ties_per_s=len(sample.ties) / run["wall_s"])
+                runs.append(run)
+                sample_counts.append(counts_of(driver, db))
+        expected = expected_counts(sample)
+        same = sample_counts[0] == sample_counts[1] == (expected.labels, expected.relationships, expected.ties)
+        ratio = runs[1]["wall_s"] / runs[0]["wall_s"]
+        print(f"\n(b) ties of the {len(sample.ties):,}-tie sample ({sample_plan.relationships:,} relationships), "
+              "actors written before the clock:")
+        table(runs, ["run", "ties", "rels", "wall_s", "ties_per_s", "rels_per_s", "client_cpu_s", "server_cpu_s"])
+        print(f"(b) ratio per-tie / batched: {ratio:,.1f}x wall; counts identical and as expected: "
+              f"{'yes' if same else 'NO'}")
+        if not same:
+            failures.append(f"(b) counts differ: {sample_counts}")
+
+    verdict = lambda value, target: "met" if value >= target else f"missed by {target / value:,.1f}x"  # noqa: E731
+    print(f"\ntarget >= {TARGET_RELS_PER_S:,} relationships/s: {first['rels_per_s']:,.0f}, "
+          f"{verdict(first['rels_per_s'], TARGET_RELS_PER_S)}")
+    print(f"target >= {TARGET_RATIO}x the per-tie path: {ratio:,.1f}x, {verdict(ratio, TARGET_RATIO)}")
+    footer()
+    if failures:
+        print("FAILED: " + "; ".join(failures), file=sys.stderr)
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()

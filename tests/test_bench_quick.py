@@ -1,0 +1,82 @@
+"""Every benchmark script runs in --quick mode and prints what it promises (no timing assertions).
+
+This keeps the benchmark code from rotting: each script is run as a user
+would run it (``python -m bench.X --quick``), in a subprocess, with its data
+cached in a temporary --workdir.  A new benchmark (e.g. bench/neo4j_load.py,
+once the Neo4j store lands) adds a line to SCRIPTS.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+#: module -> lines (regular expressions) its --quick output must contain
+SCRIPTS: dict[str, list[str]] = {
+    "bench.core": [
+        r"check on 3,000 ties .*: PASSED",
+        r"ties +code +attributes +edges +load_s +build_s +ties_per_s +load_ties_per_s +import_mb "
+        r"+after_load_mb +peak_mb",
+        r"\n *2,000 +current +analysis +[\d,]+ +[\d.]+ +[\d.]+ +[\d,]+",
+        r"\n *10,000 +current +full +[\d,]+ +[\d.]+ +[\d.]+ +[\d,]+",
+        r"10,000 ties: analysis/full peak [\d.]+, time [\d.]+",
+        r"target 10,000 ties \(analysis\) peak <= 2,048 MB: [\d,]+ MB",
+    ],
+    "bench.yearly": [
+        r"snapshots: 20 years 2006-2025",
+        r"\n *networkx +[\d.]+ +[\d.]+ +[\d,]+ +1\.00",
+        r"\n *igraph x1 +[\d.]+ +[\d.]+ +[\d,]+ +[\d.]+",
+        r"\n *igraph x2 +[\d.]+ +[\d.]+ +[\d,]+ +[\d.]+",
+        r"ratio networkx / igraph x1: [\d.]+x wall",
+        r"equality check \(ranks exact, measures pytest.approx\): PASSED",
+    ],
+    "bench.report": [
+        r"\n *tiegraph report +3 +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+",
+        r"\n *tiegraph report \(bytecode cached\) +3 +[\d.]+",
+        r"report output identical in all 8 runs: yes",
+        r"slowest top-level imports of 'tiegraph report'",
+        r"heavy modules imported by the report: none",
+        r"target median <= 1.5 s: [\d.]+ s, (met|missed by [\d.]+ s)",
+    ],
+}
+
+
+@pytest.mark.parametrize("module", sorted(SCRIPTS))
+def test_bench_quick(module, tmp_path_factory):
+    import re
+
+    workdir = tmp_path_factory.mktemp("bench")
+    done = subprocess.run([sys.executable, "-m", module, "--quick", "--workdir", str(workdir)], cwd=REPO,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "(quick mode)" in done.stdout
+    for pattern in SCRIPTS[module]:
+        assert re.search(pattern, done.stdout), f"{module}: no line matching {pattern!r} in:\n{done.stdout}"
+
+
+def test_bench_neo4j_load_quick(tmp_path_factory):
+    """bench/neo4j_load.py --quick: starts its own throwaway Neo4j (or uses $NEO4J_URI, clearing its data)."""
+    import os
+    import re
+
+    from tests.conftest_neo4j import require_local_prerequisites
+
+    if not os.environ.get("NEO4J_URI"):
+        require_local_prerequisites()
+    workdir = tmp_path_factory.mktemp("bench")
+    done = subprocess.run([sys.executable, "-m", "bench.neo4j_load", "--quick", "--workdir", str(workdir)],
+                          cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    for pattern in [r"\(quick mode\)", r"data: 5,000 ties = [\d,]+ relationships, 2,000 actors",
+                    r"\n *load \(empty db\) +[\d.]+ +[\d.]+ +[\d,.]+", r"\n *re-load +[\d.]+",
+                    r"\(a\) load: [\d,]+ relationships/s, [\d,]+ nodes/s .*counts as expected: yes",
+                    r"\(c\) re-load: .*, 0 created, 0 pruned; counts identical: yes",
+                    r"\(b\) ratio per-tie / batched: [\d.,]+x wall; counts identical and as expected: yes",
+                    r"target >= 100,000 relationships/s: [\d,]+, (met|missed by [\d.,]+x)",
+                    r"target >= 100x the per-tie path: [\d.,]+x, (met|missed by [\d.,]+x)"]:
+        assert re.search(pattern, done.stdout), f"no line matching {pattern!r} in:\n{done.stdout}"
