@@ -314,9 +314,13 @@ def _config(workdir: Path, plugins: Path, bolt_port: int, http_port: int, heap: 
 
 
 def _set_initial_password(java: str, classpath: str, env: dict[str, str], workdir: Path, password: str) -> None:
-    """``neo4j-admin dbms set-initial-password``: writes data/dbms/auth.ini, read at the first start."""
+    """``neo4j-admin dbms set-initial-password``: writes data/dbms/auth.ini, read at the first start.
+
+    ``--`` ends the options, so a password that starts with "-" (``secrets.token_urlsafe`` makes one
+    about one time in 32) is taken as the password, not as an unknown option.
+    """
     (workdir / "data" / "dbms" / "auth.ini").unlink(missing_ok=True)
-    done = subprocess.run([java, "-cp", classpath, ADMIN_TOOL, "dbms", "set-initial-password", password],
+    done = subprocess.run([java, "-cp", classpath, ADMIN_TOOL, "dbms", "set-initial-password", "--", password],
                           env=env, cwd=workdir, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     if done.returncode != 0:
         lines = (done.stderr + done.stdout).strip().splitlines()

@@ -136,7 +136,7 @@ def dead_uri(tmp_path_factory) -> str:
     require_local_prerequisites()
     workdir = tmp_path_factory.mktemp("second-neo4j")
     try:
-        info = server.start(workdir, password=secrets.token_urlsafe(12), timeout=240)
+        info = server.start(workdir, password="-" + secrets.token_urlsafe(12), timeout=240)
     except StoreError as exc:
         pytest.fail(f"second local Neo4j did not start: {exc}")
     try:
