@@ -40,7 +40,7 @@ Attributes = Literal["full", "analysis"]
 EVENT_KIND = "event"
 #: the edge keys of an ``attributes="analysis"`` graph (what graph.metrics, graph.temporal,
 #: graph.yearly, graph.centrality_time, graph.report and graph.thesis read)
-ANALYSIS_KEYS: tuple[str, ...] = ("tie_id", "type", "year", "end_year", "count", "temporal")
+ANALYSIS_KEYS: tuple[str, ...] = ("tie_id", "type", "year", "end_year", "count", "temporal", "continues")
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,18 @@ def analysis_attributes(tie: Tie) -> dict[str, object]:
         "end_year": tie.end.year if tie.end else None,
         "count": tie.count,
         "temporal": TIE_TYPES[tie.type].temporal,
+        "continues": continued_tie(tie),
     }
+
+
+def continued_tie(tie: Tie) -> str | None:
+    """The id of the tie this one continues (an ATOP membership spell after an accession), or None.
+
+    Such a tie repeats the pairs of the one before it: in force, they count; as
+    "formed this year" they do not (``graph.temporal``).
+    """
+    value = tie.attributes.get("continues")
+    return str(value) if value else None
 
 
 def edge_attributes(tie: Tie) -> dict[str, object]:
@@ -134,6 +145,7 @@ def edge_attributes(tie: Tie) -> dict[str, object]:
         "conflict": bool(tie.conflicts),
         "conflict_note": " || ".join(c.describe() for c in tie.conflicts) or None,
         "dataset": tie.dataset,
+        "continues": continued_tie(tie),
     }
     for key, value in tie.attributes.items():
         attrs.setdefault(f"attr_{key}", value)

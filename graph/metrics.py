@@ -23,6 +23,16 @@ def edge_active(data: dict, year: int, mode: DensityMode) -> bool:
     return start == year if mode == "flow" else start <= year
 
 
+def repeats_pair(data: dict, parallel: dict) -> bool:
+    """Whether an edge repeats a pair of the tie it continues (``parallel``: all edges of that pair).
+
+    An ATOP spell opened by an accession lists the old members again: those
+    pairs were formed with the earlier spell, not in this one's year.
+    """
+    prior = data.get("continues")
+    return bool(prior) and any(d.get("tie_id") == prior for d in parallel.values())
+
+
 def scope_density(graph: nx.MultiGraph, scope: Iterable[str], *, year: int | None = None,
                   mode: DensityMode = "cumulative") -> float:
     """Share of scope dyads joined by at least one (active) edge."""
@@ -34,7 +44,8 @@ def scope_density(graph: nx.MultiGraph, scope: Iterable[str], *, year: int | Non
         if not graph.has_node(a) or not graph.has_node(b):
             continue
         edges = graph.get_edge_data(a, b) or {}
-        if any(year is None or edge_active(d, year, mode) for d in edges.values()):
+        if any(year is None or (edge_active(d, year, mode) and not (mode == "flow" and repeats_pair(d, edges)))
+               for d in edges.values()):
             tied += 1
     return tied / (len(nodes) * (len(nodes) - 1) / 2)
 
@@ -53,7 +64,7 @@ def ties_by_year(graph: nx.MultiGraph, scope: Iterable[str] | None = None) -> di
     for a, b, data in graph.edges(data=True):
         if scope_set is not None and not (a in scope_set and b in scope_set):
             continue
-        if data.get("year") is not None:
+        if data.get("year") is not None and not repeats_pair(data, graph[a][b]):
             seen.setdefault(data["year"], set()).add(data["tie_id"])
     return {y: len(ids) for y, ids in sorted(seen.items())}
 

@@ -18,6 +18,12 @@ the six Turkic states; actors without ties still count in the denominator, so
 only ties raise density), or ``"all"``: the actors with an active tie that
 year.  Undated ties never enter a yearly series.
 
+A tie that *continues* another (an ATOP membership spell opened by an
+accession repeats the pairs of the spell before it) is in force like any tie,
+but its repeated pairs were not formed that year: under ``flow`` and
+``window`` only its new pairs count, and a spell with no new pair (after a
+withdrawal) does not count at all (``TieTable.repeated``, ``.continuation``).
+
 The arithmetic runs on a ``TieTable`` (numpy arrays, one row per tie) so that
 the permutation null model of ``graph.thesis`` can recompute a density series
 a thousand times with exactly the code that produced the observed one.
@@ -58,6 +64,11 @@ class Activity:
             raise UsageError(f"duration {self.duration} must be at least 1 year (None: forever)")
         if self.window < 1:
             raise UsageError(f"window {self.window} must be at least 1 year")
+
+    @property
+    def counts_formation(self) -> bool:
+        """Whether a tie counts as *formed* (flow, window) rather than as in force (stock)."""
+        return self.mode != "stock"
 
     def with_mode(self, mode: str) -> "Activity":
         return replace(self, mode=mode)  # type: ignore[arg-type]
@@ -104,6 +115,19 @@ class TieTable:
     link_u: list[str]
     link_v: list[str]
     names: dict[str, str]     # actor node -> display name
+    repeated: np.ndarray | None = None      # bool per link: the pair is also in the tie this one continues
+    continuation: np.ndarray | None = None  # bool per tie: continues a tie and adds no actor to it
+
+    def __post_init__(self) -> None:
+        if self.repeated is None:
+            self.repeated = np.zeros(len(self.link_tie), dtype=bool)
+        if self.continuation is None:
+            self.continuation = np.zeros(len(self.ids), dtype=bool)
+
+    def formed_links(self, activity: Activity) -> np.ndarray:
+        """Bool per link: whether it can count under ``activity`` (repeated pairs only in stock)."""
+        assert self.repeated is not None
+        return ~self.repeated if activity.counts_formation else np.ones(len(self.link_tie), dtype=bool)
 
     def years(self) -> list[int]:
         return sorted({int(y) for y in self.start if not np.isnan(y)})
@@ -122,6 +146,7 @@ def tie_table(graph: nx.MultiGraph) -> TieTable:
     link_tie: list[int] = []
     link_u: list[str] = []
     link_v: list[str] = []
+    continues: dict[int, str] = {}
     for a, b, data in graph.edges(data=True):
         tie_id = data["tie_id"]
         row = index.get(tie_id)
@@ -135,6 +160,8 @@ def tie_table(graph: nx.MultiGraph) -> TieTable:
             standing.append(data.get("temporal") == "standing")
             count.append(float(data.get("count") or 1))
             endpoints.append(set())
+            if data.get("continues"):
+                continues[row] = data["continues"]
         actors = [n for n in (a, b) if graph.nodes[n].get("kind") != EVENT_KIND]
         endpoints[row].update(actors)
         if len(actors) == 2:
@@ -143,10 +170,31 @@ def tie_table(graph: nx.MultiGraph) -> TieTable:
             link_u.append(u)
             link_v.append(v)
     names = {n: d.get("name", n) for n, d in graph.nodes(data=True) if d.get("kind") != EVENT_KIND}
+    repeated, continuation = _continued(index, endpoints, continues, link_tie, link_u, link_v)
     return TieTable(ids, types, np.array(start, dtype=float), np.array(length, dtype=float),
                     np.array(standing, dtype=bool), np.array(count, dtype=float),
                     [frozenset(e) for e in endpoints], np.array(link_tie, dtype=int),
-                    link_u, link_v, names)
+                    link_u, link_v, names, repeated, continuation)
+
+
+def _continued(index: dict[str, int], endpoints: list[set[str]], continues: dict[int, str],
+               link_tie: list[int], link_u: list[str], link_v: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(repeated per link, continuation per tie) for ties that continue another tie of the graph.
+
+    A continued tie that the filter left out of the graph repeats nothing here:
+    its pairs are then new in this graph.
+    """
+    repeated = np.zeros(len(link_tie), dtype=bool)
+    continuation = np.zeros(len(endpoints), dtype=bool)
+    before = {row: endpoints[index[prior]] for row, prior in continues.items() if prior in index}
+    for row, prior_ends in before.items():
+        continuation[row] = endpoints[row] <= prior_ends
+    if before:
+        for i, row in enumerate(link_tie):
+            prior_ends = before.get(row)
+            if prior_ends is not None and link_u[i] in prior_ends and link_v[i] in prior_ends:
+                repeated[i] = True
+    return repeated, continuation
 
 
 def tie_activity(table: TieTable, years: Sequence[int], activity: Activity,
@@ -160,7 +208,10 @@ def tie_activity(table: TieTable, years: Sequence[int], activity: Activity,
     last = activity.last_years(starts, table.standing, table.known_length)
     y = np.asarray(list(years), dtype=float)[None, :]
     with np.errstate(invalid="ignore"):
-        return (starts[:, None] <= y) & (y <= last[:, None])
+        active = (starts[:, None] <= y) & (y <= last[:, None])
+    if activity.counts_formation and table.continuation is not None and table.continuation.any():
+        active[table.continuation] = False  # formed nothing: every pair was already there
+    return active
 
 
 def resolve_scope(scope: Scope) -> tuple[str, ...] | None:
@@ -201,7 +252,9 @@ class DensityKernel:
     (density among the other five = the six without TUR).
     """
 
-    def __init__(self, table: TieTable, scope: Scope = TURKIC_SIX, exclude: Iterable[str] = ()):
+    def __init__(self, table: TieTable, scope: Scope = TURKIC_SIX, exclude: Iterable[str] = (),
+                 activity: Activity | None = None):
+        """``activity``: the rule the kernel will be called with (flow/window leave repeated pairs out)."""
         self.fixed = resolve_scope(scope)
         excluded = set(exclude)
         if self.fixed is not None:
@@ -209,8 +262,9 @@ class DensityKernel:
         else:
             nodes = sorted({n for e in table.endpoints for n in e} - excluded)
         node_index = {n: i for i, n in enumerate(nodes)}
+        formed = table.formed_links(activity or Activity())
         keep = [i for i, (u, v) in enumerate(zip(table.link_u, table.link_v))
-                if u in node_index and v in node_index]
+                if u in node_index and v in node_index and formed[i]]
         dyads = sorted({(table.link_u[i], table.link_v[i]) for i in keep})
         dyad_index = {d: i for i, d in enumerate(dyads)}
         self.n_nodes = len(nodes)
@@ -243,7 +297,8 @@ def density_series(graph: nx.MultiGraph, *, years: Sequence[int], scope: Scope =
                    activity: Activity | None = None, exclude: Iterable[str] = ()) -> dict[int, float]:
     """``{year: density}`` of the scope under the activity rule (default: stock)."""
     table = tie_table(graph)
-    values = DensityKernel(table, scope, exclude)(tie_activity(table, years, activity or Activity()))
+    activity = activity or Activity()
+    values = DensityKernel(table, scope, exclude, activity)(tie_activity(table, years, activity))
     return {int(y): float(v) for y, v in zip(years, values)}
 
 
@@ -270,6 +325,7 @@ def iter_snapshots(graph: nx.MultiGraph, *, years: Sequence[int], scope: Scope =
     activity = activity or Activity()
     fixed = resolve_scope(scope)
     active = tie_activity(table, years, activity)
+    formed = table.formed_links(activity)
     for column, year in enumerate(years):
         rows = np.flatnonzero(active[:, column])
         if fixed is not None:
@@ -279,7 +335,7 @@ def iter_snapshots(graph: nx.MultiGraph, *, years: Sequence[int], scope: Scope =
         snapshot = nx.Graph(year=int(year))
         snapshot.add_nodes_from((n, {"name": table.names.get(n, n)}) for n in nodes)
         members = set(nodes)
-        for i in np.flatnonzero(active[table.link_tie, column]).tolist():
+        for i in np.flatnonzero(active[table.link_tie, column] & formed).tolist():
             row = table.link_tie[i]
             u, v = table.link_u[i], table.link_v[i]
             if u not in members or v not in members:

@@ -135,7 +135,7 @@ def permutation_null(table: TieTable, kernel: DensityKernel, years: Sequence[int
 def trend_test(table: TieTable, *, years: Sequence[int], scope: Scope, activity: Activity,
                break_year: int, permutations: int, seed: int, null: str = "uniform") -> dict[str, Any]:
     """Mann–Kendall, Sen, permutation (both nulls; ``null`` gives perm_p_*) and before/after tests."""
-    kernel = DensityKernel(table, scope)
+    kernel = DensityKernel(table, scope, activity=activity)
     observed = kernel(tie_activity(table, years, activity))
     mk = mann_kendall_tests(observed)
     split = before_after(dict(zip(years, observed.tolist())), break_year)

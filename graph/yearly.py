@@ -53,12 +53,14 @@ def _density(graph: nx.Graph, nodes: Sequence[str] | None = None) -> float:
     return sub.number_of_edges() / (n * (n - 1) / 2) if n > 1 else 0.0
 
 
-def _hub_share(table: TieTable, rows: np.ndarray, members: set[str], hub: str | None) -> float | None:
+def _hub_share(table: TieTable, rows: np.ndarray, members: set[str], hub: str | None,
+               activity: Activity) -> float | None:
     if hub is None or hub not in members:
         return None
     live = set(rows.tolist())
+    formed = table.formed_links(activity)
     links = [(table.link_u[i], table.link_v[i]) for i, r in enumerate(table.link_tie)
-             if r in live and table.link_u[i] in members and table.link_v[i] in members]
+             if r in live and formed[i] and table.link_u[i] in members and table.link_v[i] in members]
     if not links:
         return None
     return sum(1 for u, v in links if hub in (u, v)) / len(links)
@@ -80,7 +82,8 @@ def yearly_measures(graph: nx.MultiGraph, *, years: Sequence[int], scope: Scope 
     scoped = in_scope_ties(table, scope)
     in_scope = np.zeros(len(table.ids), dtype=bool)
     in_scope[scoped] = True
-    densities = {m: DensityKernel(table, scope)(tie_activity(table, years, activity.with_mode(m)))
+    densities = {m: DensityKernel(table, scope, activity=activity.with_mode(m))(
+                     tie_activity(table, years, activity.with_mode(m)))
                  for m in ("stock", "flow", "window")}
     active = tie_activity(table, years, activity)
     snaps = snapshots(graph, years=years, scope=scope, activity=activity, table=table)
@@ -97,7 +100,7 @@ def yearly_measures(graph: nx.MultiGraph, *, years: Sequence[int], scope: Scope 
         components = list(nx.connected_components(snap)) if len(snap) else []
         rows.append({
             "year": year,
-            "ties_formed": int(np.sum(in_scope & (table.start == year))),
+            "ties_formed": int(np.sum(in_scope & (table.start == year) & ~table.continuation)),
             "ties_active": int(len(live)),
             "actors_active": len(present) if fixed is not None else len(members),
             "density_stock": float(densities["stock"][column]),
@@ -110,7 +113,7 @@ def yearly_measures(graph: nx.MultiGraph, *, years: Sequence[int], scope: Scope 
             "largest_component": max((len(c) for c in components), default=0),
             "transitivity": float(nx.transitivity(snap)),
             "centralization": freeman_centralization(snap),
-            "hub_share": _hub_share(table, live, members, hub),
+            "hub_share": _hub_share(table, live, members, hub, activity),
             "density_without_hub": _density(snap, [n for n in snap if n != hub]) if has_hub else None,
         })
     return pd.DataFrame(rows)
@@ -150,7 +153,7 @@ def ties_formed_by_type(graph: nx.MultiGraph, *, years: Sequence[int],
     layers = [t for t in TIE_TYPES if t in {table.types[r] for r in rows_in}]
     rows = []
     for year in years:
-        formed = [table.types[r] for r in rows_in if table.start[r] == year]
+        formed = [table.types[r] for r in rows_in if table.start[r] == year and not table.continuation[r]]
         row: dict[str, Any] = {"year": year}
         row.update({t: formed.count(t) for t in layers})
         row["total"] = len(formed)

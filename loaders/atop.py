@@ -18,7 +18,8 @@ force then, dated from the change that opened it to the change that closed it
 (``atop-3740-p2-s1``, ``-s2``, …).  Every pair is then in force in the graph
 exactly when ATOP says so.  The price: a spell that follows an accession repeats
 the pairs of the spell before it; ``attributes.continues`` names that previous
-spell so that "ties formed per year" counts can leave continuations out.
+spell, and the formation measures (flow density, ties formed per year) count
+only the pairs a spell adds (``graph.temporal``).
 
 Dates are signature dates (ATOP codes signature, not ratification).  A blank or
 -9 day gives month precision, a -9 month year precision, a -9 year no date at

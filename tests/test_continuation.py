@@ -1,0 +1,119 @@
+"""Ties that continue another (ATOP membership spells) count in force, not as formed again.
+
+Three spells of one alliance among TUR, AZE, KAZ (3 dyads), computed by hand:
+
+    s1  TUR-AZE          1990 .. 1991
+    s2  TUR-AZE-KAZ      1992 .. 1994   continues s1: KAZ accedes (AZE-KAZ, KAZ-TUR new; AZE-TUR repeated)
+    s3  TUR-KAZ          1995 ..        continues s2: AZE withdraws (nothing new)
+
+Stock: 1990 1/3, 1992 3/3, 1995 1/3.  Flow (formed that year): 1990 1/3,
+1992 2/3 (not 3/3), 1995 0 (not 1/3).  Ties formed: 1990 1, 1992 1, 1995 0.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.build import build_graph
+from graph.metrics import density_by_year, ties_by_year
+from graph.temporal import Activity, density_series, snapshots, tie_table
+from graph.thesis import trend_test
+from graph.yearly import records, ties_formed_by_type, yearly_measures
+from loaders.curated import load_dataset
+
+SCOPE = ("TUR", "AZE", "KAZ")
+YEARS = [1990, 1991, 1992, 1993, 1994, 1995]
+SPELLS = """\
+- id: a-s1
+  type: alliance_treaty
+  participants: [TUR, AZE]
+  start: 1990
+  end: 1991
+  status: ended
+  title: Spell 1
+  attributes: {continued_by: a-s2}
+  sources: [{document: fixture, locator: row 1}]
+- id: a-s2
+  type: alliance_treaty
+  participants: [TUR, AZE, KAZ]
+  start: 1992
+  end: 1994
+  status: ended
+  title: Spell 2
+  attributes: {continues: a-s1, continued_by: a-s3}
+  sources: [{document: fixture, locator: row 2}]
+- id: a-s3
+  type: alliance_treaty
+  participants: [TUR, KAZ]
+  start: 1995
+  status: active
+  title: Spell 3
+  attributes: {continues: a-s2}
+  sources: [{document: fixture, locator: row 3}]
+"""
+
+
+@pytest.fixture
+def graph(make_data):
+    return build_graph(load_dataset(make_data(SPELLS)), attributes="analysis")
+
+
+def test_table_marks_repeated_pairs_and_pure_continuations(graph):
+    table = tie_table(graph)
+    repeated = {(table.ids[r], u, v) for r, u, v, rep in
+                zip(table.link_tie, table.link_u, table.link_v, table.repeated) if rep}
+    assert repeated == {("a-s2", "AZE", "TUR"), ("a-s3", "KAZ", "TUR")}
+    assert dict(zip(table.ids, table.continuation.tolist())) == {"a-s1": False, "a-s2": False, "a-s3": True}
+
+
+def test_stock_counts_every_pair_in_force(graph):
+    stock = density_series(graph, years=YEARS, scope=SCOPE, activity=Activity("stock", duration=None))
+    assert stock == pytest.approx({1990: 1 / 3, 1991: 1 / 3, 1992: 1.0, 1993: 1.0, 1994: 1.0, 1995: 1 / 3})
+
+
+def test_flow_counts_only_new_pairs(graph):
+    flow = density_series(graph, years=YEARS, scope=SCOPE, activity=Activity("flow"))
+    assert flow == pytest.approx({1990: 1 / 3, 1991: 0.0, 1992: 2 / 3, 1993: 0.0, 1994: 0.0, 1995: 0.0})
+    window = density_series(graph, years=YEARS, scope=SCOPE, activity=Activity("window", window=2))
+    assert window == pytest.approx({1990: 1 / 3, 1991: 1 / 3, 1992: 2 / 3, 1993: 2 / 3, 1994: 0.0, 1995: 0.0})
+
+
+def test_yearly_measures_and_ties_formed(graph):
+    rows = {r["year"]: r for r in records(yearly_measures(graph, years=YEARS, scope=SCOPE))}
+    assert [rows[y]["ties_formed"] for y in (1990, 1992, 1995)] == [1, 1, 0]
+    assert [rows[y]["density_flow"] for y in (1990, 1992, 1995)] == pytest.approx([1 / 3, 2 / 3, 0.0])
+    formed = {r["year"]: r["total"] for r in records(ties_formed_by_type(graph, years=YEARS, scope=SCOPE))}
+    assert formed == {1990: 1, 1991: 0, 1992: 1, 1993: 0, 1994: 0, 1995: 0}
+
+
+def test_flow_snapshots_leave_repeated_pairs_out(graph):
+    snaps = snapshots(graph, years=[1992, 1995], scope=SCOPE, activity=Activity("flow"))
+    assert sorted(map(sorted, snaps[1992].edges())) == [["AZE", "KAZ"], ["KAZ", "TUR"]]
+    assert list(snaps[1995].edges()) == []
+    stock = snapshots(graph, years=[1995], scope=SCOPE, activity=Activity("stock", duration=None))
+    assert sorted(map(sorted, stock[1995].edges())) == [["KAZ", "TUR"]]
+
+
+def test_report_flow_and_ties_by_year(make_data):
+    full = build_graph(load_dataset(make_data(SPELLS)))  # the report's graph: full attributes
+    assert density_by_year(full, SCOPE, YEARS, mode="flow") == pytest.approx(
+        {1990: 1 / 3, 1991: 0.0, 1992: 2 / 3, 1993: 0.0, 1994: 0.0, 1995: 0.0})
+    assert density_by_year(full, SCOPE, [1995], mode="cumulative") == pytest.approx({1995: 1.0})
+    assert ties_by_year(full, SCOPE) == {1990: 1, 1992: 1}
+
+
+def test_thesis_flow_series_uses_the_same_rule(graph):
+    table = tie_table(graph)
+    result = trend_test(table, years=YEARS, scope=SCOPE, activity=Activity("flow"), break_year=1992,
+                        permutations=20, seed=1)
+    assert result["series"] == "density_flow"
+    assert result["series_values"] == pytest.approx([1 / 3, 0.0, 2 / 3, 0.0, 0.0, 0.0])
+
+
+def test_a_filtered_out_predecessor_makes_its_pairs_new(make_data):
+    from graph.build import TieFilter, select_ties
+
+    data = load_dataset(make_data(SPELLS))
+    later = build_graph(data, select_ties(data, TieFilter(start_year=1992)), attributes="analysis")
+    flow = density_series(later, years=[1992], scope=SCOPE, activity=Activity("flow"))
+    assert flow == pytest.approx({1992: 1.0})
