@@ -60,7 +60,14 @@ DatasetOpt = Annotated[Optional[list[str]], typer.Option("--dataset", help="Only
 
 
 def load(data: list[Path] | None) -> Dataset:
-    return load_dataset(data or None)
+    """The validated data of the ``--data`` directories, each cross-dataset duplicate counted once.
+
+    ``python -m loaders.overlap DIR …`` lists the pairs; the kept tie names
+    what it absorbed in ``attributes.overlaps_with``.
+    """
+    from loaders.overlap import merge_dataset
+
+    return merge_dataset(load_dataset(data or None))
 
 
 def make_filter(types: list[str] | None, start: int | None, end: int | None, tentative: bool,

@@ -1,6 +1,6 @@
 """``tiegraph import SOURCE PATH``: turn a real-world dataset file into a tiegraph data directory.
 
-The loaders (``loaders/dcad.py``, ``atop.py``, ``sipri.py``, ``mme.py``) build
+The loaders (``loaders/dcad.py``, ``atop.py``, ``sipri.py``, ``mme.py``, ``jme.py``) build
 the records; this command aligns imported states with the bundled actors,
 validates everything with the project's loader and only then writes
 ``DIR/ties/SOURCE.jsonl`` and ``DIR/actors/SOURCE.jsonl`` (both or neither).
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 READER_PATHS: dict[str, tuple[str, str]] = {
     "dcad": ("loaders.dcad", "read_dcad"), "atop": ("loaders.atop", "read_atop"),
     "sipri": ("loaders.sipri", "read_sipri"), "mme": ("loaders.mme", "read_mme"),
+    "jme": ("loaders.jme", "read_jme"),
 }
 
 
@@ -48,15 +49,16 @@ def _shown(path: Path) -> str:
 
 @handle_errors
 def import_command(
-    source: Annotated[str, typer.Argument(help="dcad, atop, sipri or mme.", show_default=False)],
+    source: Annotated[str, typer.Argument(help="dcad, atop, sipri, mme or jme.", show_default=False)],
     path: Annotated[Path, typer.Argument(help="The dataset file (atop: the folder, or the alliance-level "
-                                              "*a.csv with the member-level *m.csv beside it).",
+                                              "*a.csv with the member-level *m.csv beside it; jme: the "
+                                              ".xls workbook, or a CSV export of its sheet).",
                                          show_default=False)],
     into: Annotated[Optional[Path], typer.Option(
         "--into", help="Data directory to write (default: ./tiegraph-data/SOURCE).",
         show_default=False)] = None,
 ) -> None:
-    """Import a real-world dataset: DCAD, ATOP, a SIPRI trade-register export or MME.
+    """Import a real-world dataset: DCAD, ATOP, a SIPRI trade-register export, MME or JME.
 
     Writes DIR/ties/SOURCE.jsonl and DIR/actors/SOURCE.jsonl after validating
     them (re-running replaces both files) and prints what was read, produced
@@ -71,6 +73,8 @@ def import_command(
       tiegraph import sipri trade-register.csv --into tiegraph-data/sipri
 
       tiegraph import mme mme_v7.csv
+
+      tiegraph import jme jme_v3.xls
 
       tiegraph report --data data --data tiegraph-data/dcad --dataset dcad
     """

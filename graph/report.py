@@ -58,6 +58,10 @@ def build_report(dataset: Dataset, options: ReportOptions | None = None) -> dict
     kinds = Counter(a.kind for a in dataset.actors.values())
     by_type = Counter(t.type for t in ties)
     by_year = Counter(t.year for t in ties if t.year is not None)
+    by_dataset = Counter(t.dataset for t in ties)
+    absorbed = Counter({d: 0 for d in by_dataset})
+    for t in ties:  # read from the ties, so a report from Neo4j shows the same
+        absorbed[t.dataset] += len([i for i in str(t.attributes.get("overlaps_with") or "").split(";") if i])
     return {
         "filters": {
             "scope": list(options.scope), "level": options.level, "projection": options.projection,
@@ -76,6 +80,8 @@ def build_report(dataset: Dataset, options: ReportOptions | None = None) -> dict
         "actors_by_kind": [{"kind": k, "actors": kinds[k]} for k in sorted(kinds)],
         "ties_by_type": [{"type": k, "ties": by_type[k]} for k in sorted(by_type)],
         "ties_by_year": [{"year": y, "ties": by_year[y]} for y in sorted(by_year)],
+        "ties_by_dataset": [{"dataset": d, "ties": n, "duplicates_absorbed": absorbed[d]}
+                            for d, n in sorted(by_dataset.items(), key=lambda kv: (-kv[1], kv[0]))],
         "density": density_rows,
         "top_actors": actor_rows,
         "trend": {"series": "density_flow", **mann_kendall(flow)} if span else {},

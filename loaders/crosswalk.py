@@ -21,6 +21,12 @@ Historical states follow one rule, documented per entry in ``HISTORICAL``:
 * otherwise a code from ISO's user-assigned range X**, as data/FORMAT.md does
   for Northern Cyprus (XNC).
 
+ISO-3-style codes as a dataset writes them (JME) are validated, not trusted:
+``iso3_code`` accepts a code only when it is in coco's ISO3 column or in
+``HISTORICAL``, after folding case and spaces; the few alpha-3 codes ISO
+withdrew and replaced (``FORMER_ISO3``: Romania's ROM until 2002, …) map to
+today's code.
+
 Anything still unmapped returns ``None``; callers report the record as skipped.
 Lookups are cached: the big files repeat the same few hundred values.
 """
@@ -92,6 +98,14 @@ NAME_OVERRIDES: dict[str, str] = {
     "zanzibar": "XZN", "annam": "XAN", "austria-hungary": "XAH",
 }
 _YUGOSLAVIA_NAMES = frozenset({"yugoslavia", "federal republic of yugoslavia"})
+#: ISO 3166-1 alpha-3 codes ISO withdrew and replaced for the *same* state (ISO 3166-3)
+FORMER_ISO3: dict[str, str] = {"ROM": "ROU", "ZAR": "COD", "TMP": "TLS"}
+#: coco's codes for states whose continuator (or chosen id) is another (see the module docstring)
+_COCO_SUCCESSORS: dict[str, str] = {"SUN": "RUS", "EAZ": "XZN", "EAT": "TZA"}
+#: non-state participants the exercise datasets name (MME, JME), as organisation actors
+ORGANIZATIONS: dict[str, dict[str, Any]] = {
+    "nato": {"id": "nato", "kind": "organization", "name": "North Atlantic Treaty Organization",
+             "aliases": ["NATO"]}}
 
 _NOT_FOUND = "\x00not found"
 log = logging.getLogger(__name__)
@@ -168,7 +182,30 @@ def _name_lookup(key: str) -> str | None:
     found = _converter().convert(key, to="ISO3", not_found=_NOT_FOUND)
     if not isinstance(found, str) or found == _NOT_FOUND:
         return None
-    return {"SUN": "RUS", "EAZ": "XZN", "EAT": "TZA"}.get(found, found)
+    return _COCO_SUCCESSORS.get(found, found)
+
+
+@lru_cache(maxsize=1)
+def _iso3_codes() -> frozenset[str]:
+    return frozenset(str(code) for code in _converter().data["ISO3"] if str(code).strip())
+
+
+@lru_cache(maxsize=1024)
+def iso3_code(code: str) -> str | None:
+    """The actor id of an ISO-3-style state code (JME); None when it is not a known state code.
+
+    Case and surrounding spaces are folded (``'DEu'``, ``'BEL '``); a withdrawn
+    code maps to its replacement (``ROM`` -> ``ROU``); anything else must be a
+    code coco knows or one of ``HISTORICAL`` — never guessed.
+    """
+    key = code.strip().upper()
+    if key in FORMER_ISO3:
+        return FORMER_ISO3[key]
+    if key in HISTORICAL:
+        return key
+    if re.fullmatch(r"[A-Z]{3}", key) and key in _iso3_codes():
+        return _COCO_SUCCESSORS.get(key, key)
+    return None
 
 
 def state_name(iso3: str) -> str:

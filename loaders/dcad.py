@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from loaders.crosswalk import cow_to_iso3, state_actor
-from loaders.importing import (ImportResult, Skip, finalize, int_field, ordered, partial_date,
-                               read_csv_rows, TIE_ORDER)
+from loaders.importing import (ImportResult, Skip, finalize, int_field, partial_date, read_csv_rows,
+                               tie_record)
 
 SOURCE = "dcad"
 DOCUMENT = "DCAD v1.0 (Kinne 2020)"
@@ -143,11 +143,9 @@ def _tie(row: dict[str, str], line: int, label: str, pair: list[str], year: int 
         "status": "ended" if row["terminated"].strip() == "1" else "signed",
         "title": title,
         "attributes": attributes,
-        "sources": [{"document": f"{DOCUMENT}: {label}", "locator": f"line {line}, DCAid {dca_id}",
-                     "url": URL}],
-        "dataset": SOURCE,
     }
-    return ordered(record, TIE_ORDER)
+    return tie_record(SOURCE, record, document=f"{DOCUMENT}: {label}", locator=f"line {line}, DCAid {dca_id}",
+                      url=URL)
 
 
 def _int(value: str) -> int | None:

@@ -1,6 +1,6 @@
 """What every external-dataset loader returns, and the helpers they share.
 
-The loaders under ``loaders/`` (dcad, atop, sipri, mme) are *pure row builders*:
+The loaders under ``loaders/`` (dcad, atop, sipri, mme, jme) are *pure row builders*:
 they read a third-party file and return an ``ImportResult`` holding tie and actor
 records in the project's own JSONL format (data/FORMAT.md).  They never write.
 Writing, with validation first and an all-or-nothing replace, is done by
@@ -22,7 +22,7 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, NamedTuple
+from typing import Any, Callable, Iterator, NamedTuple
 
 from loaders.records import FileProblem, RawRecord, read_records
 from loaders.validate import build_actor, build_tie
@@ -155,6 +155,90 @@ def read_csv_rows(path: Path, required: tuple[str, ...], *, encoding: str = "utf
             raise ExternalFormatError(label, reader.line_num, None, f"unreadable CSV: {exc}") from None
 
 
+#: the first bytes of an OLE2 compound file (Excel 97-2003 .xls) and of a ZIP (.xlsx)
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_SIGNATURE = b"PK\x03\x04"
+
+
+def read_xls_rows(path: Path, sheet: str, required: tuple[str, ...], *,
+                  label: str | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield ``(row, values)`` for each non-empty data row of one sheet of a legacy ``.xls``.
+
+    The same contract as ``read_csv_rows``: ``row`` is the sheet's row number
+    as Excel shows it (the header is row 1) and every value is text, so one row
+    builder serves the workbook and a CSV export of its sheet.  Cells become
+    text as a CSV export would hold them: whole numbers without ``.0``, dates
+    as ``YYYY-MM-DD``.  A file that is not an Excel 97-2003 workbook, a missing
+    sheet or a missing column is a format error (one line, nothing read).
+    """
+    label = label or path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ExternalFormatError(label, None, None, f"cannot read: {exc.strerror}") from None
+    if not data:
+        raise ExternalFormatError(label, None, None, "file is empty")
+    if data.startswith(ZIP_SIGNATURE):
+        raise ExternalFormatError(label, None, None, "is an .xlsx (or other ZIP) file, not the Excel 97-2003 "
+                                  ".xls workbook this source is read from")
+    if not data.startswith(OLE2_SIGNATURE):
+        raise ExternalFormatError(label, None, None, "not an Excel 97-2003 .xls workbook (no OLE2 signature; "
+                                  "a CSV export of the sheet must be named *.csv)")
+    import xlrd
+
+    try:  # xlrd writes its warnings to a log (stdout by default): keep them out of the summary
+        book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO())
+    except Exception as exc:  # xlrd raises many types for a damaged file; any of them means "unreadable"
+        raise ExternalFormatError(label, None, None, f"unreadable .xls workbook ({type(exc).__name__}: "
+                                  f"{exc})") from None
+    try:
+        if sheet not in book.sheet_names():
+            raise ExternalFormatError(label, None, None, f"no sheet '{sheet}' (the workbook has: "
+                                      f"{', '.join(book.sheet_names()) or 'no sheets'})")
+        try:
+            table = book.sheet_by_name(sheet)
+        except Exception as exc:
+            raise ExternalFormatError(label, None, None, f"sheet '{sheet}' unreadable ({type(exc).__name__}: "
+                                      f"{exc})") from None
+        if table.nrows == 0:
+            raise ExternalFormatError(label, None, None, f"sheet '{sheet}' is empty")
+        header = [_xls_text(cell, book.datemode).strip() for cell in table.row(0)]
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise ExternalFormatError(label, 1, missing[0], f"missing column in the header of sheet '{sheet}' "
+                                      "(is this the right file for this source?)")
+        for index in range(1, table.nrows):
+            values = [_xls_text(cell, book.datemode) for cell in table.row(index)]
+            if any(v.strip() for v in values):
+                yield index + 1, dict(zip(header, values + [""] * (len(header) - len(values))))
+    finally:
+        book.release_resources()
+
+
+def _xls_text(cell: Any, datemode: int) -> str:
+    """A cell as text: numbers without a spurious ``.0``, dates ISO, blanks and errors empty."""
+    import xlrd
+
+    if cell.ctype == xlrd.XL_CELL_TEXT:
+        return cell.value
+    if cell.ctype in (xlrd.XL_CELL_NUMBER, xlrd.XL_CELL_DATE):
+        if cell.ctype == xlrd.XL_CELL_DATE:
+            try:
+                y, m, d, hh, mm, ss = xlrd.xldate_as_tuple(cell.value, datemode)
+            except xlrd.xldate.XLDateError:  # e.g. -9 in a date-formatted cell: keep the number
+                pass
+            else:
+                clock = f"{hh:02d}:{mm:02d}:{ss:02d}"
+                if y == 0:
+                    return clock
+                return f"{y:04d}-{m:02d}-{d:02d}" + (f" {clock}" if (hh, mm, ss) != (0, 0, 0) else "")
+        number = float(cell.value)
+        return str(int(number)) if number.is_integer() else repr(number)
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return "TRUE" if cell.value else "FALSE"
+    return ""  # empty, blank, or an error cell (#N/A …): no value
+
+
 def int_field(value: str, label: str, line: int, column: str, *, blank: int | None = None) -> int | None:
     """Parse an integer column; blank gives ``blank``; anything else non-numeric is a format error."""
     value = value.strip()
@@ -177,12 +261,93 @@ def partial_date(year: int | None, month: int | None = None, day: int | None = N
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
+def tie_record(dataset: str, fields: dict[str, Any], *, document: str, locator: str,
+               url: str) -> dict[str, Any]:
+    """A tie of ``dataset`` citing one record of its file (document, locator, url), in FORMAT.md's order."""
+    return ordered({**fields, "sources": [{"document": document, "locator": locator, "url": url}],
+                    "dataset": dataset}, TIE_ORDER)
+
+
+def end_not_before(start: str | None, end: str | None, where: str, result: ImportResult) -> str | None:
+    """``end``, or None with a warning when it is not a date or lies wholly before ``start``.
+
+    A bad end is left out, never "repaired"; a bad start is the tie's own
+    problem, reported when ``finalize`` validates it.
+    """
+    from model.dates import DateFormatError, PartialDate
+
+    if end is None:
+        return None
+    try:
+        last = PartialDate.parse(end).latest()
+    except DateFormatError:
+        result.warnings.append(Note(f"{where} (end '{end}')", "end is not a valid date; end left out"))
+        return None
+    try:
+        first = PartialDate.parse(start).earliest() if start is not None else None
+    except DateFormatError:
+        return end
+    if first is not None and last < first:
+        result.warnings.append(Note(where, "end before start; end left out"))
+        return None
+    return end
+
+
 def ordered(record: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
     """The record with FORMAT.md's field order and without empty optional fields."""
     out = {k: record[k] for k in order if k in record and record[k] not in (None, "", {}, [])}
     if record.get("attributes"):
         out["attributes"] = {k: v for k, v in record["attributes"].items() if v not in (None, "")}
     return out
+
+
+#: how MME and JME write a participant they could not identify
+UNIDENTIFIED = "-9"
+
+
+def exercise_participants(values: list[str], to_state: Callable[[str], str | None], where: str,
+                          actors: dict[str, dict[str, Any]], result: ImportResult, *,
+                          what: str = "name") -> tuple[list[str], int, list[str]] | None:
+    """The actor ids of a multilateral record's participant cells (MME names, JME codes).
+
+    ``-9`` (unidentified) and values ``to_state`` cannot map are *left out and
+    reported* as warnings; the caller keeps their counts on the tie.  ``NATO``
+    is the organisation ``nato``.  A participant listed twice is listed once
+    (warned).  With fewer than two left the record is skipped and reported and
+    None returned, else ``(ids, number unidentified, unmapped values)``.
+    """
+    from loaders.crosswalk import ORGANIZATIONS, state_actor
+
+    participants: list[str] = []
+    unidentified, unmapped = 0, []
+    for value in values:
+        if value == UNIDENTIFIED:
+            unidentified += 1
+            continue
+        actor_id = value.strip().lower()
+        if actor_id in ORGANIZATIONS:
+            actors.setdefault(actor_id, ORGANIZATIONS[actor_id])
+        else:
+            actor_id = to_state(value)  # type: ignore[assignment]
+            if actor_id is None:
+                unmapped.append(value)
+                continue
+            actors.setdefault(actor_id, state_actor(actor_id))
+        if actor_id in participants:
+            result.warnings.append(Note(f"{where} ({value})", "participant listed twice; listed once"))
+            continue
+        participants.append(actor_id)
+    if len(participants) < 2:
+        detail = f"{len(participants)} identified" + (f", {unidentified} x -9" if unidentified else "") \
+            + (f", unmapped {', '.join(unmapped)}" if unmapped else "")
+        result.skipped.append(Skip(f"{where} ({detail})", "fewer than two identified participants"))
+        return None
+    if unidentified:
+        result.warnings.append(Note(where, "unidentified participant (-9) left out"))
+    for value in unmapped:
+        result.warnings.append(Note(f"{where} ('{value}')", f"participant {what} not mapped to an ISO3 id; "
+                                                            "left out"))
+    return participants, unidentified, unmapped
 
 
 # --------------------------------------------------------------------------- validation

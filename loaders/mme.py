@@ -25,10 +25,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from loaders.crosswalk import name_to_iso3, state_actor
-from loaders.importing import (ImportResult, Note, Skip, TIE_ORDER, finalize, int_field, ordered,
-                               partial_date, read_csv_rows)
-from model.dates import PartialDate
+from loaders.crosswalk import name_to_iso3
+from loaders.importing import (UNIDENTIFIED, ImportResult, end_not_before, exercise_participants, finalize,
+                               int_field, partial_date, read_csv_rows, tie_record)
 
 SOURCE = "mme"
 DOCUMENT = "MME v7 (D'Orazio & Galambos 2021)"
@@ -37,10 +36,7 @@ REQUIRED = ("MMEID", "Ex_Name", "Series_Name", "Location", "s.year", "s.month", 
             "e.year", "e.month", "e.day", "StateA", "StateB")
 DOMAINS = ("CPX", "Air", "Land", "Sea", "Amphibious", "Cyber")
 FOCUS = ("Warfighting", "Peacekeeping", "Humanitarian")
-UNKNOWN = "-9"
-#: non-state participants MME names, as organisation actors
-ORGANIZATIONS = {"nato": {"id": "nato", "kind": "organization", "name": "North Atlantic Treaty Organization",
-                          "aliases": ["NATO"]}}
+UNKNOWN = UNIDENTIFIED  # MME's "unknown" in every column
 
 
 def read_mme(path: Path | str) -> ImportResult:
@@ -69,41 +65,14 @@ def _tie(row: dict[str, str], line: int, label: str, repeated: set[str],
     mme_id = row["MMEID"].strip()
     where = f"{label}:{line} {mme_id}"
     year = int_field(row["s.year"], label, line, "s.year")
-    participants: list[str] = []
-    unidentified, unmapped = 0, []
-    for name in _state_columns(row):
-        if name == UNKNOWN:
-            unidentified += 1
-            continue
-        if name.lower() in ORGANIZATIONS:
-            actor_id = name.lower()
-            actors.setdefault(actor_id, ORGANIZATIONS[actor_id])
-        else:
-            actor_id = name_to_iso3(name, year)  # type: ignore[assignment]
-            if actor_id is None:
-                unmapped.append(name)
-                continue
-            actors.setdefault(actor_id, state_actor(actor_id))
-        if actor_id in participants:
-            result.warnings.append(Note(f"{where} ({name})", "participant listed twice; listed once"))
-            continue
-        participants.append(actor_id)
-    if len(participants) < 2:
-        detail = f"{len(participants)} identified" + (f", {unidentified} x -9" if unidentified else "") \
-            + (f", unmapped {', '.join(unmapped)}" if unmapped else "")
-        result.skipped.append(Skip(f"{where} ({detail})", "fewer than two identified participants"))
+    found = exercise_participants(_state_columns(row), lambda name: name_to_iso3(name, year), where, actors,
+                                  result)
+    if found is None:
         return None
-    if unidentified:
-        result.warnings.append(Note(where, "unidentified participant (-9) left out"))
-    for name in unmapped:
-        result.warnings.append(Note(f"{where} ('{name}')", "participant name not mapped to an ISO3 id; "
-                                                          "left out"))
+    participants, unidentified, unmapped = found
     start = partial_date(year, _part(row["s.month"]), _part(row["s.day"]))
     end = partial_date(_part(row["e.year"]), _part(row["e.month"]), _part(row["e.day"]))
-    if end is not None and start is not None and \
-            PartialDate.parse(end).latest() < PartialDate.parse(start).earliest():
-        result.warnings.append(Note(where, "end before start; end left out"))
-        end = None
+    end = end_not_before(start, end, where, result)
     name = row["Ex_Name"].strip()
     series = row["Series_Name"].strip()
     number = mme_id.lower().removeprefix("mme")
@@ -124,11 +93,9 @@ def _tie(row: dict[str, str], line: int, label: str, repeated: set[str],
         "start": start, "end": end, "status": "held",
         "title": name if name != UNKNOWN else (series if series not in ("", UNKNOWN) else ""),
         "attributes": attributes,
-        "sources": [{"document": f"{DOCUMENT}: {label}", "locator": f"line {line}, MMEID {mme_id}",
-                     "url": URL}],
-        "dataset": SOURCE,
     }
-    return ordered(record, TIE_ORDER)
+    return tie_record(SOURCE, record, document=f"{DOCUMENT}: {label}", locator=f"line {line}, MMEID {mme_id}",
+                      url=URL)
 
 
 def _part(value: str) -> int | None:

@@ -125,6 +125,8 @@ class Dataset:
     actors: dict[str, Actor]
     ties: list[Tie]
     files: list[str] = field(default_factory=list)
+    #: cross-dataset duplicates left out when the data was combined (``loaders.overlap.merge_dataset``)
+    overlaps: list[dict[str, Any]] = field(default_factory=list)
 
     def tie(self, tie_id: str) -> Tie:
         for tie in self.ties:

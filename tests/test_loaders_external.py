@@ -1,6 +1,6 @@
-"""Loaders for DCAD, ATOP, SIPRI and MME: committed excerpts, the hand-made split-record file,
-the crosswalk, overlaps, ``tiegraph import`` — and, when the shared folder is present, the full
-files with their exact counts."""
+"""Loaders for DCAD, ATOP, SIPRI and MME (JME: test_loaders_jme.py): committed excerpts, the
+hand-made split-record file, the crosswalk, overlaps, ``tiegraph import`` — and, when the shared
+folder is present, the full files with their exact counts."""
 
 from __future__ import annotations
 
@@ -394,7 +394,7 @@ def test_cli_not_utf8(tmp_path: Path) -> None:
 
 def test_cli_rejects_unknown_source(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["import", "cow", str(tmp_path)])
-    assert (result.exit_code, result.output) == (1, "Error: SOURCE 'cow' is not one of: dcad, atop, sipri, mme\n")
+    assert (result.exit_code, result.output) == (1, "Error: SOURCE 'cow' is not one of: dcad, atop, sipri, mme, jme\n")
 
 
 # --------------------------------------------------------------------------- the full files
