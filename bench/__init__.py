@@ -2,7 +2,7 @@
 
     python -m bench.generate DIR --ties N   seeded synthetic data in the project's JSONL format
     python -m bench.core [--quick]          files -> validated model -> graph: ties/s, peak RSS
-    python -m bench.yearly [--quick]        per-year centrality, NetworkX vs igraph, checked equal
+    python -m bench.yearly [--quick]        per-year centrality, NetworkX vs igraph vs numba, checked equal
     python -m bench.report [--quick]        `tiegraph report` wall time, imports included
     python -m bench.neo4j_load [--quick]    Neo4j load throughput (starts a local server; see its docstring)
 

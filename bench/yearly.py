@@ -1,20 +1,26 @@
-"""Benchmark: per-year centrality (incl. betweenness) on yearly snapshots, NetworkX vs igraph.
+"""Benchmark: per-year centrality (incl. betweenness) on yearly snapshots, NetworkX vs the compiled paths.
 
 Full mode: 200 yearly snapshots (1826-2025, stock rule) of a 2,000-actor
-synthetic graph (100,000 ties, scope "all"), timed three ways in one run:
+synthetic graph (100,000 ties, scope "all"), timed four ways in one run:
 
 * networkx -- ``centrality_by_year(..., backend="networkx")``: a NetworkX
   snapshot per year, NetworkX degree / betweenness / PageRank (the plain path);
 * igraph x1 -- ``backend="igraph", jobs=1``: numpy dyads, igraph betweenness;
-* igraph xN -- the same over N processes (what ``backend="auto"`` runs for a
-  graph this size: one process per core).
+* numba x1 -- ``backend="numba", jobs=1``: numpy dyads, ``graph.betweenness``
+  (pendant trees folded away, 64 sources per search);
+* numba xN -- the same with N threads (what ``backend="auto"`` runs for a
+  graph this size: one thread per core).  This is the fast path.
 
-The igraph tables are CHECKED against the NetworkX table in the same run:
-same rows, actors, ranks and rank changes exactly; every measure within
-pytest.approx's default tolerance (rel 1e-6, abs 1e-12).  Exit code 1 if not.
+The numba kernels are compiled (or loaded from numba's cache) before any
+timing, and that time is printed apart.  Every table is CHECKED against the
+NetworkX table of the same run: same rows, actors, ranks and rank changes
+exactly; every measure within pytest.approx's default tolerance (rel 1e-6,
+abs 1e-12).  Exit code 1 if not.
 
-    python -m bench.yearly            # full: ~45 min, the NetworkX path dominates
-    python -m bench.yearly --quick    # 250 actors, 20 years: seconds
+    python -m bench.yearly                   # full: ~45 min, the NetworkX path dominates
+    python -m bench.yearly --quick           # 250 actors, 20 years: seconds
+    python -m bench.yearly --skip-networkx   # development only: the compiled paths, checked
+                                             # against igraph x1 instead of NetworkX
 """
 
 from __future__ import annotations
@@ -50,11 +56,14 @@ def compare(plain: Any, fast: Any) -> tuple[bool, dict[str, float]]:
 def main() -> int:
     p = parser(__doc__ or "")
     p.add_argument("--jobs", type=int, default=None,
-                   help="processes for the parallel igraph run (default: what backend='auto' uses, at least 2)")
+                   help="threads for the parallel numba run (default: what backend='auto' uses, at least 2)")
+    p.add_argument("--skip-networkx", action="store_true",
+                   help="development only: skip the NetworkX path (~40 min in full mode); check against igraph x1")
     args = p.parse_args()
     size = QUICK if args.quick else FULL
-    header("per-year centrality: NetworkX vs igraph", args.quick)
+    header("per-year centrality: NetworkX vs igraph vs numba", args.quick)
 
+    from graph.betweenness import betweenness
     from graph.build import build_graph
     from graph.centrality_time import centrality_by_year, resolve_backend
     from graph.fast_centrality import YearlyDyads, default_jobs
@@ -81,42 +90,50 @@ def main() -> int:
     n_actors = len(table_.names)
     jobs = args.jobs or max(2, default_jobs(n_actors, len(years)))
     print(f"backend='auto' picks: {resolve_backend('auto', n_actors)} with "
-          f"{default_jobs(n_actors, len(years))} process(es) for this graph")
-    print("running networkx path ...", flush=True)
+          f"{default_jobs(n_actors, len(years))} worker(s) for this graph")
+    with Stopwatch() as compile_time:
+        betweenness(3, np.array([0, 1]), np.array([1, 2]))
+    print(f"numba kernels ready in {compile_time.wall:.2f} s (compiled once per machine, then cached; not timed "
+          f"below)")
 
-    with Stopwatch() as snap_time:
-        for _ in iter_snapshots(graph, years=years, scope="all", table=table_):
-            pass
-    with Stopwatch() as nx_time:
-        plain = centrality_by_year(graph, years=years, scope="all", backend="networkx")
-    with Stopwatch() as ig1_time:
-        fast1 = centrality_by_year(graph, years=years, scope="all", backend="igraph", jobs=1)
-    with Stopwatch() as igp_time:
-        fastp = centrality_by_year(graph, years=years, scope="all", backend="igraph", jobs=jobs)
-
-    ok1, diff1 = compare(plain, fast1)
-    okp, diffp = compare(plain, fastp)
-    rows = [
-        {"path": "networkx", "wall_s": nx_time.wall, "cpu_s": nx_time.cpu, "rows": len(plain),
-         "speedup": 1.0},
-        {"path": "igraph x1", "wall_s": ig1_time.wall, "cpu_s": ig1_time.cpu, "rows": len(fast1),
-         "speedup": nx_time.wall / ig1_time.wall},
-        {"path": f"igraph x{jobs}", "wall_s": igp_time.wall, "cpu_s": igp_time.cpu, "rows": len(fastp),
-         "speedup": nx_time.wall / igp_time.wall},
-    ]
-    table(rows, ["path", "wall_s", "cpu_s", "rows", "speedup"])
-    print(f"networkx path: of which building the {len(years)} NetworkX snapshots {snap_time.wall:.2f} s")
-    print(f"ratio networkx / igraph x1: {nx_time.wall / ig1_time.wall:.1f}x wall, "
-          f"{nx_time.cpu / ig1_time.cpu:.1f}x cpu")
-    print(f"ratio networkx / igraph x{jobs}: {nx_time.wall / igp_time.wall:.1f}x wall")
-    for label, diffs in ((f"igraph x1", diff1), (f"igraph x{jobs}", diffp)):
-        print(f"max |igraph - networkx| ({label}): " + ", ".join(f"{m} {d:.1e}" for m, d in diffs.items()))
-    passed = ok1 and okp
-    print(f"equality check (ranks exact, measures pytest.approx): {'PASSED' if passed else 'FAILED'}")
+    runs: list[tuple[str, str, int]] = [("igraph x1", "igraph", 1), ("numba x1", "numba", 1),
+                                        (f"numba x{jobs}", "numba", jobs)]
+    if not args.skip_networkx:
+        runs.insert(0, ("networkx", "networkx", 1))
+        print("running networkx path ...", flush=True)
+        with Stopwatch() as snap_time:
+            for _ in iter_snapshots(graph, years=years, scope="all", table=table_):
+                pass
+    frames, times = {}, {}
+    for label, backend, workers in runs:
+        with Stopwatch() as took:
+            frames[label] = centrality_by_year(graph, years=years, scope="all", backend=backend, jobs=workers)
+        times[label] = took
+    reference = "igraph x1" if args.skip_networkx else "networkx"
+    base = times[reference].wall
+    table([{"path": label, "wall_s": times[label].wall, "cpu_s": times[label].cpu, "rows": len(frames[label]),
+            "speedup": base / times[label].wall} for label, _, _ in runs],
+          ["path", "wall_s", "cpu_s", "rows", "speedup"])
+    if not args.skip_networkx:
+        print(f"networkx path: of which building the {len(years)} NetworkX snapshots {snap_time.wall:.2f} s")
+    passed = True
+    for label, _, _ in runs:
+        if label == reference:
+            continue
+        print(f"ratio {reference} / {label}: {base / times[label].wall:.1f}x wall, "
+              f"{times[reference].cpu / times[label].cpu:.1f}x cpu")
+    for label, _, _ in runs:
+        if label == reference:
+            continue
+        same, diffs = compare(frames[reference], frames[label])
+        passed = passed and same
+        print(f"max |{label} - {reference}|: " + ", ".join(f"{m} {d:.1e}" for m, d in diffs.items()))
+    print(f"equality check against {reference} (ranks exact, measures pytest.approx): "
+          f"{'PASSED' if passed else 'FAILED'}")
     if not args.quick:
-        best = min(ig1_time.wall, igp_time.wall)
-        verdict = "met" if best <= TARGET_SECONDS else f"missed by {best - TARGET_SECONDS:.1f} s"
-        print(f"target fast path <= {TARGET_SECONDS:.0f} s: {best:.1f} s, {verdict}")
+        fast = times[f"numba x{jobs}"].wall
+        verdict = "met" if fast <= TARGET_SECONDS else f"missed by {fast - TARGET_SECONDS:.1f} s"
+        print(f"target fast path (numba x{jobs}) <= {TARGET_SECONDS:.0f} s: {fast:.1f} s, {verdict}")
     footer()
     return 0 if passed else 1
 

@@ -6,14 +6,17 @@ central; ``weighted_degree`` keeps the counts.  PageRank rather than
 eigenvector centrality: it is defined on disconnected graphs, which early
 years always are.
 
-Two backends give the same numbers (``backend=``): ``"networkx"`` runs
-NetworkX on each snapshot; ``"igraph"`` (``graph.fast_centrality``) skips
-the snapshots and runs igraph's betweenness in C: 34x faster for 200 years of a
-2,000-actor graph in one process, 41x in two (BENCHMARKS.md).  ``"auto"`` (default) picks igraph when
-the scope has more than ``AUTO_IGRAPH_NODES`` actors and igraph is
-installed, so small scopes such as the six Turkic states keep the plain path.
-Ranks are taken on values rounded to 12 decimals, so that float noise (the
-two backends sum betweenness in different orders) never splits a tie.
+Three backends give the same numbers (``backend=``): ``"networkx"`` runs
+NetworkX on each snapshot; ``"numba"`` and ``"igraph"`` (``graph.fast_centrality``)
+skip the snapshots and compute betweenness with compiled code -- numba
+kernels that fold pendant trees away and search from 64 sources at once
+(``graph.betweenness``), or igraph's C Brandes.  For 200 years of a 2,000-actor
+graph see BENCHMARKS.md section 2.  ``"auto"`` (default) picks numba, else
+igraph, when the scope has more than ``AUTO_FAST_NODES`` actors, so small
+scopes such as the six Turkic states keep the plain path (and never wait for
+a first compilation).  Ranks are taken on values rounded to 12 decimals, so
+that float noise (the backends sum betweenness in different orders) never
+splits a tie.
 """
 
 from __future__ import annotations
@@ -30,9 +33,11 @@ from model.vocabulary import TURKIC_SIX
 
 MEASURES: tuple[str, ...] = ("degree", "weighted_degree", "betweenness", "pagerank")
 COLUMNS = ["year", "actor", "name", *MEASURES, "rank", "rank_change"]
-BACKENDS: tuple[str, ...] = ("auto", "networkx", "igraph")
-#: "auto" uses igraph above this many actors in the scope (NetworkX takes ~1 s a year at 800)
-AUTO_IGRAPH_NODES = 200
+BACKENDS: tuple[str, ...] = ("auto", "networkx", "numba", "igraph")
+#: "auto" uses a compiled backend above this many actors in the scope (NetworkX takes ~1 s a year at 800)
+AUTO_FAST_NODES = 200
+#: what each compiled backend needs installed
+NEEDS = {"numba": "numba (pip install numba)", "igraph": "python-igraph (pip install igraph)"}
 #: ranks compare values rounded to this many decimals (float noise must not split ties)
 RANK_DECIMALS = 12
 
@@ -53,16 +58,40 @@ def snapshot_centrality(snapshot: nx.Graph) -> dict[str, dict[str, float]]:
 
 
 def resolve_backend(backend: str, n_actors: int) -> str:
-    """"networkx" or "igraph" for ``backend`` ("auto": igraph above ``AUTO_IGRAPH_NODES`` actors)."""
+    """"networkx", "numba" or "igraph" for ``backend`` ("auto": the fastest installed compiled
+    backend above ``AUTO_FAST_NODES`` actors, else networkx)."""
+    from graph.betweenness import numba_available
     from graph.fast_centrality import igraph_available
 
+    available = {"numba": numba_available, "igraph": igraph_available}
     if backend not in BACKENDS:
         raise UsageError(f"backend '{backend}' is not one of: {', '.join(BACKENDS)}")
     if backend == "auto":
-        return "igraph" if n_actors > AUTO_IGRAPH_NODES and igraph_available() else "networkx"
-    if backend == "igraph" and not igraph_available():
-        raise UsageError("backend 'igraph' needs python-igraph (pip install igraph)")
+        if n_actors > AUTO_FAST_NODES:
+            return next((name for name in ("numba", "igraph") if available[name]()), "networkx")
+        return "networkx"
+    if backend in available and not available[backend]():
+        raise UsageError(f"backend '{backend}' needs {NEEDS[backend]}")
     return backend
+
+
+def _yearly_arrays(graph: nx.MultiGraph, *, years: Sequence[int], scope: Scope, activity: Activity | None,
+                   backend: str, jobs: int | None, table: TieTable
+                   ) -> Iterator[tuple[int, list[str], dict[str, np.ndarray]]]:
+    """``(year, nodes, {measure: array over nodes})`` by the chosen backend."""
+    activity = activity or Activity()
+    fixed = resolve_scope(scope)
+    n_actors = len(fixed) if fixed is not None else len(table.names)
+    chosen = resolve_backend(backend, n_actors)
+    if chosen != "networkx":
+        from graph.fast_centrality import fast_centrality_by_year
+
+        yield from fast_centrality_by_year(table, years, scope, activity, engine=chosen, jobs=jobs)
+        return
+    for year, snap in iter_snapshots(graph, years=years, scope=scope, activity=activity, table=table):
+        values = snapshot_centrality(snap)
+        nodes = list(snap)
+        yield year, nodes, {m: np.array([values[v][m] for v in nodes], dtype=float) for m in MEASURES}
 
 
 def yearly_centrality(graph: nx.MultiGraph, *, years: Sequence[int], scope: Scope = TURKIC_SIX,
@@ -70,28 +99,26 @@ def yearly_centrality(graph: nx.MultiGraph, *, years: Sequence[int], scope: Scop
                       table: TieTable | None = None) -> Iterator[tuple[int, dict[str, dict[str, float]]]]:
     """``(year, snapshot_centrality(snapshot))`` for each year, by the chosen backend.
 
-    ``jobs``: igraph backend only, processes for betweenness (None: every core for large work).
+    ``jobs``: compiled backends only, workers for betweenness (None: every core for large work).
     """
-    table = table or tie_table(graph)
-    activity = activity or Activity()
-    fixed = resolve_scope(scope)
-    n_actors = len(fixed) if fixed is not None else len(table.names)
-    if resolve_backend(backend, n_actors) == "igraph":
-        from graph.fast_centrality import igraph_centrality_by_year
+    for year, nodes, arrays in _yearly_arrays(graph, years=years, scope=scope, activity=activity,
+                                              backend=backend, jobs=jobs, table=table or tie_table(graph)):
+        columns = {m: arrays[m].tolist() for m in MEASURES}
+        yield year, {actor: {m: columns[m][i] for m in MEASURES} for i, actor in enumerate(nodes)}
 
-        yield from igraph_centrality_by_year(table, years, scope, activity, jobs=jobs)
-        return
-    for year, snap in iter_snapshots(graph, years=years, scope=scope, activity=activity, table=table):
-        yield year, snapshot_centrality(snap)
+
+def _rank_array(scores: np.ndarray) -> np.ndarray:
+    """1 + the number of strictly higher (rounded) scores, for each score ("min" ranks)."""
+    rounded = np.round(np.asarray(scores, dtype=float), RANK_DECIMALS)
+    ordered = np.sort(rounded)
+    return 1 + (len(ordered) - np.searchsorted(ordered, rounded, side="right"))
 
 
 def ranks_of(values: dict[str, dict[str, float]], rank_by: str) -> dict[str, int]:
     """1 + the number of actors with a strictly higher (rounded) ``rank_by`` value ("min" ranks)."""
     actors = list(values)
-    scores = np.round(np.array([values[a][rank_by] for a in actors], dtype=float), RANK_DECIMALS)
-    ordered = np.sort(scores)
-    higher = len(ordered) - np.searchsorted(ordered, scores, side="right")
-    return {actor: 1 + int(h) for actor, h in zip(actors, higher.tolist())}
+    ranks = _rank_array(np.array([values[a][rank_by] for a in actors], dtype=float))
+    return {actor: int(r) for actor, r in zip(actors, ranks.tolist())}
 
 
 def centrality_by_year(graph: nx.MultiGraph, *, years: Sequence[int], scope: Scope = TURKIC_SIX,
@@ -103,29 +130,47 @@ def centrality_by_year(graph: nx.MultiGraph, *, years: Sequence[int], scope: Sco
     best rank, "min" method); ``rank_change`` = last year's rank - this year's,
     so positive means the actor climbed (empty in the first year or when the
     actor was not there).  ``top`` keeps only actors ranked within it.
-    ``backend``: "networkx", "igraph" or "auto" (see the module docstring);
-    ``jobs``: processes for the igraph backend's betweenness (None: all cores when large).
+    ``backend``: "networkx", "numba", "igraph" or "auto" (see the module docstring);
+    ``jobs``: workers for a compiled backend's betweenness (None: all cores when large).
+    The table is assembled from arrays, a year at a time (no per-actor Python rows).
     """
     if rank_by not in MEASURES:
         raise UsageError(f"rank_by '{rank_by}' is not one of: {', '.join(MEASURES)}")
     table = tie_table(graph)
-    names = table.names
-    rows = []
-    previous: dict[str, int] = {}
-    for year, values in yearly_centrality(graph, years=years, scope=scope, activity=activity,
-                                          backend=backend, jobs=jobs, table=table):
-        ranks = ranks_of(values, rank_by)
-        for actor in sorted(values, key=lambda a: (ranks[a], a)):
-            rank = ranks[actor]
-            if top is not None and rank > top:
-                continue
-            change = previous[actor] - rank if actor in previous else None
-            rows.append({"year": year, "actor": actor, "name": names.get(actor, actor),
-                         **values[actor], "rank": rank, "rank_change": change})
-        previous = ranks
-    frame = pd.DataFrame(rows, columns=COLUMNS)
-    frame["rank_change"] = frame["rank_change"].astype("Int64")
-    return frame
+    index: dict[str, int] = {}        # actor -> position in previous_rank
+    previous_rank = np.zeros(0, dtype=np.int64)  # last year's rank by position, 0 = absent
+    parts: list[dict[str, np.ndarray]] = []
+    for year, nodes, arrays in _yearly_arrays(graph, years=years, scope=scope, activity=activity,
+                                              backend=backend, jobs=jobs, table=table):
+        ranks = _rank_array(arrays[rank_by])
+        actors = np.array(nodes, dtype=object)
+        by_name = np.empty(len(nodes), dtype=np.int64)
+        by_name[sorted(range(len(nodes)), key=nodes.__getitem__)] = np.arange(len(nodes))
+        order = np.lexsort((by_name, ranks))  # by rank, then actor id
+        if top is not None:
+            order = order[ranks[order] <= top]
+        position = np.array([index.setdefault(a, len(index)) for a in nodes], dtype=np.int64)
+        before = np.concatenate([previous_rank, np.zeros(len(index) - len(previous_rank), dtype=np.int64)])
+        parts.append({"year": np.full(len(order), year, dtype=np.int64), "actor": actors[order],
+                      "name": np.array([table.names.get(a, a) for a in actors[order]], dtype=object),
+                      **{m: arrays[m][order] for m in MEASURES}, "rank": ranks[order].astype(np.int64),
+                      "previous": before[position[order]]})
+        previous_rank = np.zeros(len(index), dtype=np.int64)
+        previous_rank[position] = ranks
+    return _frame(parts)
+
+
+def _frame(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
+    """The long table from per-year column arrays (``previous``: last year's rank, 0 = absent)."""
+    if not sum(len(p["year"]) for p in parts):
+        frame = pd.DataFrame([], columns=COLUMNS)
+        frame["rank_change"] = frame["rank_change"].astype("Int64")
+        return frame
+    columns = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
+    previous = columns.pop("previous")
+    columns["rank_change"] = pd.array(np.where(previous > 0, previous - columns["rank"], 0), dtype="Int64")
+    columns["rank_change"][previous == 0] = pd.NA
+    return pd.DataFrame(columns, columns=COLUMNS)
 
 
 def top_actors(frame: pd.DataFrame, *, measure: str = "degree", n: int = 6) -> list[str]:

@@ -1,4 +1,4 @@
-"""Per-year centrality without building NetworkX snapshots: numpy dyads, igraph betweenness.
+"""Per-year centrality without building NetworkX snapshots: numpy dyads, compiled betweenness.
 
 ``graph.centrality_time`` computes degree, weighted degree, betweenness and
 PageRank on each yearly snapshot.  NetworkX's betweenness is pure Python,
@@ -7,9 +7,11 @@ BENCHMARKS.md.  This module gives the same four numbers from the same
 ``TieTable`` and ``Activity`` rule:
 
 * the dyads tied each year are aggregated with numpy (no ``nx.Graph``);
-* betweenness is igraph's (C, Brandes), rescaled to NetworkX's normalisation
-  (igraph counts each unordered pair once, NetworkX each ordered pair and
-  then multiplies by 1/((n-1)(n-2)));
+* betweenness by one of two engines: ``"numba"`` (``graph.betweenness``:
+  pendant trees folded away, 64 sources per search, snapshots on threads)
+  or ``"igraph"`` (C, Brandes, snapshots on worker processes), rescaled to
+  NetworkX's normalisation (igraph counts each unordered pair once,
+  NetworkX each ordered pair and then multiplies by 1/((n-1)(n-2)));
 * degree and weighted degree are counts and sums over the dyads;
 * PageRank is NetworkX's own power iteration (``_pagerank_scipy``: same
   matrix, start vector, dangling rule and stopping test), run on a matrix
@@ -17,16 +19,15 @@ BENCHMARKS.md.  This module gives the same four numbers from the same
 
 Nodes come in the snapshot's order (the scope as given, or the actors
 present sorted), so everything matches ``snapshots`` node for node.
-``bench/yearly.py`` and ``tests/test_fast_centrality.py`` check the two
-paths agree (pytest.approx; betweenness differs only by float summation
-order).
+``bench/yearly.py`` and ``tests/test_fast_centrality.py`` check the paths
+agree (pytest.approx; betweenness differs only by float summation order).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -36,6 +37,8 @@ from graph.temporal import Activity, Scope, TieTable, resolve_scope, tie_activit
 PAGERANK_ALPHA, PAGERANK_MAX_ITER, PAGERANK_TOL = 0.85, 100, 1.0e-6
 #: below these sizes betweenness runs in-process (see ``default_jobs``)
 PARALLEL_MIN_ACTORS, PARALLEL_MIN_YEARS = 500, 8
+#: betweenness engines: compiled kernels of ``graph.betweenness``, or python-igraph
+ENGINES: tuple[str, ...] = ("numba", "igraph")
 
 
 def igraph_available() -> bool:
@@ -66,14 +69,15 @@ class YearlyDyads:
         self.link_u = np.array([index[u] for u in table.link_u], dtype=np.int64)
         self.link_v = np.array([index[v] for v in table.link_v], dtype=np.int64)
         self.link_count = table.count[table.link_tie] if len(table.link_tie) else np.zeros(0)
-        self.active = tie_activity(table, self.years, activity)
+        # years x ties, so that one year's gathers below read one contiguous row
+        self.active = np.ascontiguousarray(tie_activity(table, self.years, activity).T)
         if self.fixed is not None:
             member = np.zeros(len(self.names), dtype=bool)
             member[[index[n] for n in self.fixed]] = True
-            self.keep = member[self.link_u] & member[self.link_v]
+            self.keep = member[self.link_u] & member[self.link_v] & table.formed_links(activity)
             self.fixed_index = np.array([index[n] for n in self.fixed], dtype=np.int64)
-        else:  # "all": every actor a link joins is an endpoint of its tie, so every link counts
-            self.keep = np.ones(len(self.link_u), dtype=bool)
+        else:  # "all": every actor a link joins is an endpoint of its tie
+            self.keep = table.formed_links(activity)  # flow/window: a continued tie's repeated pairs do not count
             rows, nodes = [], []
             for row, ends in enumerate(table.endpoints):
                 for n in ends:
@@ -88,13 +92,13 @@ class YearlyDyads:
         if self.fixed is not None:
             node_index = self.fixed_index
         else:
-            present = self.active[self.incidence_row, column] if len(self.incidence_row) else np.zeros(0, bool)
+            present = self.active[column][self.incidence_row]
             node_index = np.unique(self.incidence_node[present])
         nodes = [self.names[i] for i in node_index.tolist()]
         n = len(nodes)
         local = np.full(len(self.names), -1, dtype=np.int64)
         local[node_index] = np.arange(n, dtype=np.int64)
-        live = self.active[self.table.link_tie, column] & self.keep if len(self.link_u) else np.zeros(0, bool)
+        live = self.active[column][self.table.link_tie] & self.keep
         a, b = local[self.link_u[live]], local[self.link_v[live]]
         low, high = np.minimum(a, b), np.maximum(a, b)
         codes, inverse = np.unique(low * max(n, 1) + high, return_inverse=True)
@@ -127,7 +131,7 @@ def pagerank(n: int, u: np.ndarray, v: np.ndarray, weight: np.ndarray) -> np.nda
     raise nx.PowerIterationFailedConvergence(PAGERANK_MAX_ITER)
 
 
-def betweenness(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+def igraph_betweenness(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     """Normalised betweenness as ``nx.betweenness_centrality`` gives it, computed by igraph."""
     import igraph
 
@@ -140,9 +144,9 @@ def betweenness(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
 
 
 def centrality_arrays(n: int, u: np.ndarray, v: np.ndarray, weight: np.ndarray,
-                      between: np.ndarray | None = None) -> dict[str, np.ndarray]:
+                      between: np.ndarray) -> dict[str, np.ndarray]:
     """The four measures of ``centrality_time.snapshot_centrality`` as arrays over the nodes
-    (``between``: the betweenness when already computed, e.g. in a worker process)."""
+    (``between``: the betweenness, computed apart because it is the costly one)."""
     degree = (np.bincount(u, minlength=n) + np.bincount(v, minlength=n)).astype(float)
     strength = np.bincount(u, weights=weight, minlength=n) + np.bincount(v, weights=weight, minlength=n)
     if n > 1:
@@ -150,16 +154,18 @@ def centrality_arrays(n: int, u: np.ndarray, v: np.ndarray, weight: np.ndarray,
     else:
         degree = np.zeros(n)
     rank = pagerank(n, u, v, weight) if len(u) else np.full(n, 1.0 / n) if n else np.zeros(0)
-    return {"degree": degree, "weighted_degree": strength.astype(float),
-            "betweenness": betweenness(n, u, v) if between is None else between, "pagerank": rank}
+    return {"degree": degree, "weighted_degree": strength.astype(float), "betweenness": between,
+            "pagerank": rank}
 
 
 def default_jobs(n_actors: int, n_years: int) -> int:
-    """Worker processes for betweenness: every usable core when the work is large, else 1.
+    """Threads (numba) or processes (igraph) for betweenness: every usable core when the work
+    is large, else 1.
 
     Betweenness is the only costly step and each year is independent, so
-    years are spread over processes (igraph holds the GIL, threads would
-    not help).  Small work stays in-process: starting workers costs ~0.1 s.
+    years are spread over workers: threads for the numba kernels (they
+    release the GIL), processes for igraph (it holds the GIL).  Small work
+    stays in this thread: starting worker processes costs ~0.1 s.
     """
     if n_actors < PARALLEL_MIN_ACTORS or n_years < PARALLEL_MIN_YEARS:
         return 1
@@ -169,39 +175,53 @@ def default_jobs(n_actors: int, n_years: int) -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _betweenness_task(args: tuple[int, np.ndarray, np.ndarray]) -> np.ndarray:
-    return betweenness(*args)
+def _igraph_task(args: tuple[int, np.ndarray, np.ndarray]) -> np.ndarray:
+    return igraph_betweenness(*args)
 
 
-def _betweenness_all(graphs: list[tuple[int, np.ndarray, np.ndarray]], jobs: int) -> list[np.ndarray]:
-    """Betweenness of each (n, u, v), in order, over ``jobs`` processes (fork where available)."""
+def _igraph_betweenness_all(graphs: list[tuple[int, np.ndarray, np.ndarray]], jobs: int) -> list[np.ndarray]:
+    """igraph betweenness of each (n, u, v), in order, over ``jobs`` processes (fork where available)."""
     if jobs <= 1 or len(graphs) < 2:
-        return [betweenness(*g) for g in graphs]
+        return [igraph_betweenness(*g) for g in graphs]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods and sys.platform == "linux" else None)
     with ProcessPoolExecutor(max_workers=min(jobs, len(graphs)), mp_context=context) as pool:
-        return list(pool.map(_betweenness_task, graphs))
+        return list(pool.map(_igraph_task, graphs))
 
 
-def igraph_centrality_by_year(table: TieTable, years: Sequence[int], scope: Scope, activity: Activity,
-                              jobs: int | None = None) -> Iterator[tuple[int, dict[str, dict[str, float]]]]:
-    """``(year, {actor: {measure: value}})`` for each year, as ``snapshot_centrality`` of the snapshot.
+def fast_centrality_by_year(table: TieTable, years: Sequence[int], scope: Scope, activity: Activity, *,
+                            engine: str = "numba", jobs: int | None = None
+                            ) -> Iterator[tuple[int, list[str], dict[str, np.ndarray]]]:
+    """``(year, nodes, {measure: array over nodes})`` for each year, as ``snapshot_centrality``
+    of the snapshot gives them.
 
-    ``jobs``: processes for betweenness (None: ``default_jobs``; 1: in this process).
+    ``engine``: "numba" (``graph.betweenness``, threads) or "igraph" (processes);
+    ``jobs``: workers for betweenness (None: ``default_jobs``; 1: this thread).
+    With numba the workers start on the first years while this thread still
+    aggregates the later years' dyads, and it computes degree and PageRank
+    of each year while they compute betweenness of the next.
     """
+    if engine not in ENGINES:
+        raise ValueError(f"engine {engine!r} is not one of {ENGINES}")
     dyads = YearlyDyads(table, years, scope, activity)
-    per_year = [dyads.year(column) for column in range(len(dyads.years))]
     if jobs is None:
-        jobs = default_jobs(len(dyads.names) if dyads.fixed is None else len(dyads.fixed), len(per_year))
-    between = _betweenness_all([(len(nodes), u, v) for nodes, u, v, _ in per_year], jobs)
-    for year, (nodes, u, v, weight), bc in zip(dyads.years, per_year, between):
-        if not nodes:
-            yield year, {}
-            continue
-        arrays = centrality_arrays(len(nodes), u, v, weight, bc)
-        columns = {name: values.tolist() for name, values in arrays.items()}
-        yield year, {actor: {name: float(columns[name][i]) for name in columns}
-                     for i, actor in enumerate(nodes)}
+        jobs = default_jobs(len(dyads.names) if dyads.fixed is None else len(dyads.fixed), len(dyads.years))
+    per_year: list[tuple[list[str], np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def graphs() -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+        for column in range(len(dyads.years)):
+            per_year.append(dyads.year(column))
+            yield len(per_year[-1][0]), per_year[-1][1], per_year[-1][2]
+
+    if engine == "numba":
+        from graph.betweenness import betweenness_many
+
+        between: Iterable[np.ndarray] = betweenness_many(graphs(), jobs=jobs)
+    else:
+        between = _igraph_betweenness_all(list(graphs()), jobs)
+    for column, bc in enumerate(between):  # per_year[column] exists once its betweenness is asked for
+        nodes, u, v, weight = per_year[column]
+        yield dyads.years[column], nodes, centrality_arrays(len(nodes), u, v, weight, bc)

@@ -117,3 +117,17 @@ def test_a_filtered_out_predecessor_makes_its_pairs_new(make_data):
     later = build_graph(data, select_ties(data, TieFilter(start_year=1992)), attributes="analysis")
     flow = density_series(later, years=[1992], scope=SCOPE, activity=Activity("flow"))
     assert flow == pytest.approx({1992: 1.0})
+
+
+@pytest.mark.parametrize("backend", ["igraph", "numba"])
+def test_fast_centrality_paths_apply_the_same_rule(graph, backend):
+    from graph.centrality_time import centrality_by_year
+
+    if backend == "numba":
+        pytest.importorskip("numba")
+    for activity in (Activity("flow"), Activity("stock", duration=None)):
+        plain = centrality_by_year(graph, years=YEARS, scope=SCOPE, activity=activity, backend="networkx")
+        fast = centrality_by_year(graph, years=YEARS, scope=SCOPE, activity=activity, backend=backend)
+        assert fast.to_dict("records") == plain.to_dict("records")
+    flow = centrality_by_year(graph, years=[1995], scope="all", activity=Activity("flow"), backend=backend)
+    assert flow["degree"].sum() == 0  # the withdrawal spell formed nothing
