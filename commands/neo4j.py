@@ -34,9 +34,11 @@ HttpPortOpt = Annotated[Optional[int], typer.Option(
     show_default=False)]
 TimeoutOpt = Annotated[float, typer.Option("--timeout", help="Seconds to wait for the server to answer.")]
 HeapOpt = Annotated[Optional[str], typer.Option(
-    "--heap", help="JVM heap, e.g. 1g (default: $TIEGRAPH_NEO4J_HEAP or 512m).", show_default=False)]
+    "--heap", help=f"JVM heap, e.g. 2g (default: $TIEGRAPH_NEO4J_HEAP or {server.DEFAULT_HEAP}); kept for later "
+                   "restarts (tiegraph load --bulk).", show_default=False)]
 PagecacheOpt = Annotated[Optional[str], typer.Option(
-    "--page-cache", help="Page cache, e.g. 512m (default: $TIEGRAPH_NEO4J_PAGECACHE or 256m).", show_default=False)]
+    "--pagecache", "--page-cache", help=f"Page cache, e.g. 1g (default: $TIEGRAPH_NEO4J_PAGECACHE or "
+                                        f"{server.DEFAULT_PAGECACHE}); kept for later restarts.", show_default=False)]
 
 neo4j_app = typer.Typer(
     name="neo4j", no_args_is_help=True,
@@ -64,17 +66,17 @@ def _describe(info: server.ServerInfo, workdir: Path) -> None:
 @handle_errors
 def start(workdir: WorkdirOpt = DEFAULT_WORKDIR, password: PasswordOpt = None, bolt_port: BoltPortOpt = None,
           http_port: HttpPortOpt = None, timeout: TimeoutOpt = 120.0, heap: HeapOpt = None,
-          page_cache: PagecacheOpt = None) -> None:
+          pagecache: PagecacheOpt = None) -> None:
     """Start the local Neo4j server (or report the one already running) and print how to connect.
 
     The first start downloads the Neo4j jars with Maven (about 140 MB, into
     ~/.cache/tiegraph; set TIEGRAPH_NEO4J_HOME to put them elsewhere).
     The server listens on 127.0.0.1 only; its log is WORKDIR/logs/neo4j.log.
 
-    Example: tiegraph neo4j start --bolt-port 7687 --http-port 7474
+    Example: tiegraph neo4j start --bolt-port 7687 --http-port 7474 --heap 2g --pagecache 1g
     """
     info = server.start(workdir, password=_password(password, workdir), bolt_port=bolt_port, http_port=http_port,
-                        timeout=timeout, heap=heap, pagecache=page_cache)
+                        timeout=timeout, heap=heap, pagecache=pagecache)
     _describe(info, workdir)
     typer.echo("\nTo use it from tiegraph, paste into your shell:")
     typer.echo(f"export NEO4J_URI={shlex.quote(info.bolt_uri)} NEO4J_USER={shlex.quote(info.user)} "

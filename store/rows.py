@@ -25,9 +25,11 @@ import datetime as dt
 import json
 import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 from typing import Any, Iterable, Iterator
 
+from model.dates import PartialDate
 from model.entities import Actor, Dataset, Tie
 from model.errors import StoreError
 from model.vocabulary import TIE_TYPES
@@ -108,36 +110,46 @@ def tie_props(tie: Tie) -> dict[str, Any]:
     source *i*, "" where unknown) so they can be read back exactly;
     ``sources`` holds the same citations as display strings.
     """
-    start, end = tie.start, tie.end
-    props: dict[str, Any] = {
-        "tie_id": tie.id,
-        "date": dt.date(*start.earliest()) if start else None,
-        "precision": start.precision if start else None,
-        "date_text": start.iso if start else None,
-        "year": start.year if start else None,
-        "end_text": end.iso if end else None,
-        "end_year": end.year if end else None,
-        "status": tie.status,
-        "count": tie.count,
-        "title": tie.title or None,
-        "sources": [s.cite() for s in tie.sources],
-        "source_documents": [s.document for s in tie.sources],
-        "source_locators": [s.locator or "" for s in tie.sources],
-        "source_quotes": [s.quote or "" for s in tie.sources],
-        "source_urls": [s.url or "" for s in tie.sources],
-        "n_sources": len(tie.sources),
-        "conflict": bool(tie.conflicts),
-        "conflict_note": " || ".join(c.describe() for c in tie.conflicts) or None,
-        "conflicts_json": _conflicts_json(tie),
-        "note": tie.note,
-        "dataset": tie.dataset,
-        "directed": tie.directed,
-        "participants": list(tie.participants),
-        "origin": str(tie.origin) if tie.origin else None,
-    }
+    start, end, sources = tie.start, tie.end, tie.sources
+    props: dict[str, Any] = {"tie_id": tie.id}
+    if start is not None:
+        props.update(_start_props(start))
+    if end is not None:
+        props["end_text"], props["end_year"] = end.iso, end.year
+    props["status"], props["count"] = tie.status, tie.count
+    if tie.title:
+        props["title"] = tie.title
+    if len(sources) == 1:  # most ties: no comprehension per list
+        source = sources[0]
+        props["sources"], props["source_documents"] = [source.cite()], [source.document]
+        props["source_locators"], props["source_quotes"] = [source.locator or ""], [source.quote or ""]
+        props["source_urls"] = [source.url or ""]
+    else:
+        props["sources"] = [s.cite() for s in sources]
+        props["source_documents"] = [s.document for s in sources]
+        props["source_locators"] = [s.locator or "" for s in sources]
+        props["source_quotes"] = [s.quote or "" for s in sources]
+        props["source_urls"] = [s.url or "" for s in sources]
+    props["n_sources"] = len(sources)
+    props["conflict"] = bool(tie.conflicts)
+    if tie.conflicts:
+        props["conflict_note"] = " || ".join(c.describe() for c in tie.conflicts) or None
+        props["conflicts_json"] = _conflicts_json(tie)
+    if tie.note is not None:
+        props["note"] = tie.note
+    props["dataset"], props["directed"], props["participants"] = tie.dataset, tie.directed, list(tie.participants)
+    if tie.origin:
+        props["origin"] = str(tie.origin)
     for key, value in tie.attributes.items():
         props[f"{ATTR_PREFIX}{key}"] = value
-    return _compact(props)
+    return _compact(props) if None in props.values() else props
+
+
+@lru_cache(maxsize=4096)
+def _start_props(start: PartialDate) -> tuple[tuple[str, Any], ...]:
+    """``date``, ``precision``, ``date_text``, ``year`` of a start date (dates are shared: cached)."""
+    return (("date", dt.date(*start.earliest())), ("precision", start.precision), ("date_text", start.iso),
+            ("year", start.year))
 
 
 @dataclass

@@ -1,12 +1,13 @@
 """A real local Neo4j 5.26 Community server, run from Maven Central jars (no Docker, no tarball).
 
 Why: the tool and its tests need a real Neo4j, and the machines it runs on have
-Java 17 and Maven but neither Docker nor access to neo4j.com.  Maven Central
-carries the server (``org.neo4j:neo4j``), Neo4j Browser and APOC core, so
-``resolve_jars`` copies them into a cache once and ``start`` runs
-``org.neo4j.server.CommunityEntryPoint`` on them with a config file that keeps
-every data, log and run file inside one work directory.  Docker users can use
-docker-compose.yml instead; both give the same Bolt + Browser endpoints.
+Java 17 and Maven but neither Docker nor access to neo4j.com.  ``store.jvm``
+fetches the jars once; ``start`` runs ``org.neo4j.server.CommunityEntryPoint``
+on them with a config file that keeps every data, log and run file inside one
+work directory, and ``restart`` / ``start_again`` bring the same server back
+(same ports, password and memory: what the bulk import needs around it).
+Docker users can use docker-compose.yml instead; both give the same Bolt +
+Browser endpoints.
 
 Work directory layout: ``conf/neo4j.conf``, ``data/``, ``logs/`` (``console.log``
 is the JVM's stdout/stderr, ``neo4j.log`` the server's log), ``run/``, ``import/``,
@@ -15,52 +16,30 @@ is the JVM's stdout/stderr, ``neo4j.log`` the server's log), ``run/``, ``import/
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
 import time
 import urllib.request
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from model.errors import StoreError
+from store.jvm import (ENTRY_POINT, JVM_FLAGS, NEO4J_VERSION, admin_error, classpath, default_home,  # noqa: F401
+                       java, locked, neo4j_env, resolve_jars, run_admin)
 
-try:  # Unix only; without it concurrent starts on one work directory are not serialised.
-    import fcntl
-except ImportError:  # pragma: no cover
-    fcntl = None  # type: ignore[assignment]
-
-POM = Path(__file__).resolve().parent / "server" / "pom.xml"
-#: Read from the pom (one place to change it); it also names the jar cache directory.
-NEO4J_VERSION = re.findall(r"<neo4j.version>([^<]+)</", POM.read_text(encoding="utf-8"))[0]
 USER = "neo4j"
-ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
-ADMIN_TOOL = "org.neo4j.cli.AdminTool"
-#: Small enough for a 2-core, shared CI machine; override with TIEGRAPH_NEO4J_HEAP / _PAGECACHE.
-DEFAULT_HEAP = "512m"
-DEFAULT_PAGECACHE = "256m"
+#: The tests run two or three such servers side by side on a 2-core, 24 GB machine (CI too); a
+#: million ties want more (2g / 3g): --heap/--pagecache or TIEGRAPH_NEO4J_HEAP / _PAGECACHE.
+DEFAULT_HEAP = "1g"
+DEFAULT_PAGECACHE = "512m"
 MIN_PASSWORD_LENGTH = 8  # Neo4j's dbms.security.auth_minimum_password_length default
-_MARKER = ".complete"
-
-# Taken from the server.jvm.additional lines of the 5.26 distribution's neo4j.conf: launching
-# CommunityEntryPoint directly bypasses the bootloader that would otherwise add them.
-JVM_FLAGS = [
-    "-XX:+UseG1GC", "-XX:-OmitStackTraceInFastThrow", "-XX:+UnlockExperimentalVMOptions",
-    "-XX:+TrustFinalNonStaticFields", "-XX:+DisableExplicitGC", "-XX:+ExitOnOutOfMemoryError",
-    "-Djdk.nio.maxCachedBufferSize=1024", "-Dio.netty.tryReflectionSetAccessible=true",
-    "-Djdk.tls.ephemeralDHKeySize=2048", "-Djdk.tls.rejectClientInitiatedRenegotiation=true",
-    "-Dlog4j2.disable.jmx=true", "-Dfile.encoding=UTF-8",
-    "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
-    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-]
 
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
 _children: dict[int, subprocess.Popen[bytes]] = {}  # servers this process started, reaped on stop
@@ -78,60 +57,10 @@ class ServerInfo:
     pid: int | None
 
 
-def default_home() -> Path:
-    """Jar cache: $TIEGRAPH_NEO4J_HOME, else ~/.cache/tiegraph/neo4j-<version> (shared by all work dirs)."""
-    if os.environ.get("TIEGRAPH_NEO4J_HOME"):
-        return Path(os.environ["TIEGRAPH_NEO4J_HOME"]).expanduser().resolve()
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return (cache / "tiegraph" / f"neo4j-{NEO4J_VERSION}").resolve()
-
-
-def resolve_jars(cache_dir: Path | None = None) -> Path:
-    """Return ``<cache_dir>/lib`` holding the server's jars, fetching them with Maven the first time.
-
-    ``cache_dir`` (default ``default_home()``) gets ``lib/`` (server, Browser) and ``plugins/``
-    (APOC: Neo4j loads procedures only from its plugins directory).  The marker file is written
-    last and records the pom's hash, so an interrupted download or an edited pom is redone.
-    """
-    home = (cache_dir or default_home()).resolve()
-    lib, plugins, marker = home / "lib", home / "plugins", home / _MARKER
-    digest = hashlib.sha256(POM.read_bytes()).hexdigest()
-    if marker.is_file() and marker.read_text().strip() == digest and lib.is_dir():
-        return lib
-    home.mkdir(parents=True, exist_ok=True)
-    with _locked(home / ".lock"):
-        if marker.is_file() and marker.read_text().strip() == digest and lib.is_dir():
-            return lib  # another process finished the download while we waited
-        mvn = shutil.which("mvn")
-        if not mvn:
-            raise StoreError("Maven (mvn) not found: it is needed once to fetch the Neo4j jars "
-                             "(apt-get install maven, or set TIEGRAPH_NEO4J_HOME to a ready jar cache)")
-        marker.unlink(missing_ok=True)
-        staging = home / "lib.partial"
-        for d in (staging, lib, plugins):
-            shutil.rmtree(d, ignore_errors=True)
-        log = home / "mvn.log"
-        cmd = [mvn, "-q", "-B", "-f", str(POM), "dependency:copy-dependencies",
-               f"-DoutputDirectory={staging}"]
-        with open(log, "wb") as out:
-            rc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL).returncode
-        if rc != 0:
-            errors = [ln for ln in log.read_text(errors="replace").splitlines() if "[ERROR]" in ln]
-            first = re.sub(r"\x1b\[[0-9;]*m", "", errors[0] if errors else f"exit code {rc}")
-            first = first.replace("[ERROR]", "").replace("-> [Help 1]", "").strip()
-            raise StoreError(f"mvn failed: {first} (full output: {log})")
-        plugins.mkdir()
-        for jar in staging.glob("apoc-*.jar"):
-            jar.rename(plugins / jar.name)
-        staging.rename(lib)
-        marker.write_text(digest + "\n")
-    return lib
-
-
 def start(workdir: Path, *, password: str, bolt_port: int | None = None, http_port: int | None = None,
           timeout: float = 120, heap: str | None = None, pagecache: str | None = None,
-          cache_dir: Path | None = None) -> ServerInfo:
-    """Start (or find already running) a server in ``workdir`` and wait until Bolt and HTTP answer.
+          cache_dir: Path | None = None, http: bool = True) -> ServerInfo:
+    """Start (or find already running) a server in ``workdir`` and wait until Bolt (and HTTP) answer.
 
     Ports not given are reused from the last start when free, else picked free.  The password
     is set before the very first start (that is when Neo4j reads it); a work directory keeps it
@@ -141,7 +70,7 @@ def start(workdir: Path, *, password: str, bolt_port: int | None = None, http_po
     if len(password) < MIN_PASSWORD_LENGTH:
         raise StoreError(f"Neo4j needs a password of at least {MIN_PASSWORD_LENGTH} characters")
     workdir.mkdir(parents=True, exist_ok=True)
-    with _locked(workdir / ".lock"):
+    with locked(workdir / ".lock"):
         previous = _read_state(workdir)
         pid = running_pid(workdir)
         if pid is not None:
@@ -152,7 +81,7 @@ def start(workdir: Path, *, password: str, bolt_port: int | None = None, http_po
                              f"{workdir / 'state.json'}, or delete {workdir / 'data'} to start afresh")
         bolt_port = _port(bolt_port, previous.get("bolt_port"))
         http_port = _port(http_port, previous.get("http_port"), avoid=bolt_port)
-        java = _java()
+        java_binary = java()
         lib = resolve_jars(cache_dir)
         heap = heap or os.environ.get("TIEGRAPH_NEO4J_HEAP") or DEFAULT_HEAP
         pagecache = pagecache or os.environ.get("TIEGRAPH_NEO4J_PAGECACHE") or DEFAULT_PAGECACHE
@@ -161,18 +90,16 @@ def start(workdir: Path, *, password: str, bolt_port: int | None = None, http_po
             (workdir / sub).mkdir(exist_ok=True)
         (workdir / "conf" / "neo4j.conf").write_text(
             _config(workdir, plugins, bolt_port, http_port, heap, pagecache), encoding="utf-8")
-        classpath = os.pathsep.join([str(plugins / "*"), str(lib / "*")])
-        env = {**os.environ, "NEO4J_HOME": str(workdir), "NEO4J_CONF": str(workdir / "conf")}
         if not (workdir / "data" / "databases" / "system").exists():
-            _set_initial_password(java, classpath, env, workdir, password)
+            _set_initial_password(workdir, password, cache_dir)
 
         logs = workdir / "logs"
         offsets = {log.name: log.stat().st_size for log in logs.glob("*.log")}  # this start's lines only
         with open(logs / "console.log", "ab") as out:
             proc = subprocess.Popen(
-                [java, f"-Xms{heap}", f"-Xmx{heap}", *JVM_FLAGS, "-cp", classpath, ENTRY_POINT,
+                [java_binary, f"-Xms{heap}", f"-Xmx{heap}", *JVM_FLAGS, "-cp", classpath(lib), ENTRY_POINT,
                  f"--home-dir={workdir}", f"--config-dir={workdir / 'conf'}"],
-                cwd=workdir, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                cwd=workdir, env=neo4j_env(workdir), stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                 start_new_session=True)  # own process group: a Ctrl-C in the shell does not reach it
         _children[proc.pid] = proc
         info = ServerInfo(f"bolt://127.0.0.1:{bolt_port}", f"http://127.0.0.1:{http_port}",
@@ -181,7 +108,7 @@ def start(workdir: Path, *, password: str, bolt_port: int | None = None, http_po
         _write_state(workdir, {**asdict(info), "bolt_port": bolt_port, "http_port": http_port,
                                "version": NEO4J_VERSION, "heap": heap, "pagecache": pagecache})
         try:
-            _wait_until_ready(info, proc, workdir, timeout, offsets)
+            _wait_until_ready(info, proc, workdir, timeout, offsets, http)
         except BaseException:
             stop(workdir)
             raise
@@ -234,6 +161,29 @@ def stop(workdir: Path, timeout: float = 60) -> bool:
     return was_running
 
 
+def start_again(workdir: Path, *, timeout: float = 120, cache_dir: Path | None = None,
+                http: bool = True) -> ServerInfo:
+    """Start the server of ``workdir`` as it was last started: same password, ports, heap and page cache.
+
+    Same ports on purpose (an error if another process took one meanwhile): the Bolt URI users
+    exported, and that ``tiegraph load --bulk`` was given, must still reach this server.
+    ``http=False`` returns once Bolt answers (Browser follows ~3 s later).
+    """
+    workdir = workdir.expanduser().resolve()
+    state = _read_state(workdir)
+    if not state.get("password"):
+        raise StoreError(f"no local Neo4j was started in {workdir} yet ('tiegraph neo4j start' does that)")
+    return start(workdir, password=state["password"], bolt_port=state.get("bolt_port"),
+                 http_port=state.get("http_port"), timeout=timeout, heap=state.get("heap"),
+                 pagecache=state.get("pagecache"), cache_dir=cache_dir, http=http)
+
+
+def restart(workdir: Path, *, timeout: float = 120, cache_dir: Path | None = None) -> ServerInfo:
+    """``stop`` then ``start_again``: the same server back, e.g. after its store was replaced offline."""
+    stop(workdir)
+    return start_again(workdir, timeout=timeout, cache_dir=cache_dir)
+
+
 def status(workdir: Path) -> ServerInfo | None:
     """The running server of ``workdir`` if its process is alive and Bolt answers ``RETURN 1``, else None."""
     workdir = workdir.expanduser().resolve()
@@ -259,7 +209,12 @@ def running_pid(workdir: Path) -> int | None:
 
 def saved_password(workdir: Path) -> str | None:
     """The password recorded by the last start in ``workdir``, if any."""
-    return _read_state(workdir.expanduser().resolve()).get("password")
+    return saved_state(workdir).get("password")
+
+
+def saved_state(workdir: Path) -> dict[str, Any]:
+    """state.json of ``workdir`` (URLs, ports, user, password, pid, heap, page cache); {} if none."""
+    return _read_state(workdir.expanduser().resolve())
 
 
 def log_tail(workdir: Path, lines: int = 12, since: dict[str, int] | None = None) -> str:
@@ -313,23 +268,21 @@ def _config(workdir: Path, plugins: Path, bolt_port: int, http_port: int, heap: 
     return head + "".join(f"{k}={v}\n" for k, v in settings.items())
 
 
-def _set_initial_password(java: str, classpath: str, env: dict[str, str], workdir: Path, password: str) -> None:
+def _set_initial_password(workdir: Path, password: str, cache_dir: Path | None) -> None:
     """``neo4j-admin dbms set-initial-password``: writes data/dbms/auth.ini, read at the first start.
 
     ``--`` ends the options, so a password that starts with "-" (``secrets.token_urlsafe`` makes one
     about one time in 32) is taken as the password, not as an unknown option.
     """
     (workdir / "data" / "dbms" / "auth.ini").unlink(missing_ok=True)
-    done = subprocess.run([java, "-cp", classpath, ADMIN_TOOL, "dbms", "set-initial-password", "--", password],
-                          env=env, cwd=workdir, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    done = run_admin(workdir, ["dbms", "set-initial-password", "--", password], cache_dir=cache_dir)
     if done.returncode != 0:
-        lines = (done.stderr + done.stdout).strip().splitlines()
-        telling = [ln for ln in lines if not ln.lstrip().startswith("at ")] or [f"exit code {done.returncode}"]
-        raise StoreError(f"neo4j-admin set-initial-password failed: {telling[0].strip()}")
+        text = done.stdout.decode(errors="replace")
+        raise StoreError(f"neo4j-admin set-initial-password failed: {admin_error(text, done.returncode)}")
 
 
 def _wait_until_ready(info: ServerInfo, proc: subprocess.Popen[bytes], workdir: Path, timeout: float,
-                      offsets: dict[str, int]) -> None:
+                      offsets: dict[str, int], http: bool = True) -> None:
     """Poll until Bolt runs ``RETURN 1`` and HTTP answers; fail fast if the JVM exits or auth fails."""
     import neo4j.exceptions as nex
 
@@ -343,6 +296,8 @@ def _wait_until_ready(info: ServerInfo, proc: subprocess.Popen[bytes], workdir: 
                              f"{log_tail(workdir, since=offsets)}")
         try:
             _bolt_ping(info)
+            if not http:
+                return
             with urllib.request.urlopen(f"{info.http_url}/", timeout=2) as response:
                 if response.status == 200:
                     return
@@ -354,7 +309,7 @@ def _wait_until_ready(info: ServerInfo, proc: subprocess.Popen[bytes], workdir: 
         if time.monotonic() > deadline:
             raise StoreError(f"Neo4j did not answer on {info.bolt_uri} within {timeout:g} s "
                              f"(see {console}; last error: {last_error}); {log_tail(workdir, since=offsets)}")
-        time.sleep(0.5)
+        time.sleep(0.25)
 
 
 def _bolt_ping(info: ServerInfo) -> None:
@@ -365,19 +320,6 @@ def _bolt_ping(info: ServerInfo) -> None:
                                     connection_timeout=3, connection_acquisition_timeout=3) as driver:
         with driver.session() as session:  # the home database: the system one refuses RETURN 1
             session.run("RETURN 1").consume()
-
-
-def _java() -> str:
-    """The java binary ($JAVA_HOME first), checked to be Java 17+ (Neo4j 5.26 runs on 17 and 21)."""
-    in_home = Path(os.environ.get("JAVA_HOME") or "/nonexistent") / "bin" / "java"
-    java = str(in_home) if in_home.is_file() else shutil.which("java")
-    if not java:
-        raise StoreError("Java not found: Neo4j 5.26 needs Java 17 or 21 (apt-get install openjdk-17-jre-headless)")
-    out = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
-    match = re.search(r'version "(?:1\.)?(\d+)', out)
-    if not match or int(match.group(1)) < 17:
-        raise StoreError(f"Java 17 or newer is needed for Neo4j 5.26, found: {out.strip().splitlines()[:1]}")
-    return java
 
 
 def _port(wanted: int | None, previous: int | None, avoid: int | None = None) -> int:
@@ -458,12 +400,3 @@ def _write_state(workdir: Path, state: dict[str, Any]) -> None:
         json.dump(state, out, indent=2)
         out.write("\n")
     tmp.replace(workdir / "state.json")
-
-
-@contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """An exclusive advisory lock, so two processes never download or start into one directory at once."""
-    with open(path, "a") as handle:
-        if fcntl is not None:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        yield

@@ -28,8 +28,9 @@ Why this shape:
   the vocabulary, APOC is not on a plain server, and Neo4j 5.26's dynamic
   types (``MERGE ()-[:$(row.type)]->()``) cannot use the per-type indexes
   the MERGE needs to stay fast.
-* Schema statements run one per transaction before every load (Neo4j refuses
-  schema changes and writes in one transaction); all are ``IF NOT EXISTS``.
+* Schema statements run in one transaction of their own before every load
+  (Neo4j refuses schema changes and writes in one transaction); all are
+  ``IF NOT EXISTS``.
 """
 
 from __future__ import annotations
@@ -63,8 +64,9 @@ def _consume_single(tx: Any, query: str, params: dict[str, Any]) -> int:
     return int(record[0]) if record is not None else 0
 
 
-def _run_statement(tx: Any, query: str) -> None:
-    tx.run(query).consume()
+def _run_statements(tx: Any, statements: list[str]) -> None:
+    for statement in statements:
+        tx.run(statement).consume()
 
 
 @lru_cache(maxsize=None)
@@ -74,32 +76,34 @@ def typed_query(name: str, relationship: str) -> str:
 
 
 def apply_schema(driver: Any, database: str) -> list[str]:
-    """Apply ``cypher/schema.cypher`` statement by statement; returns the statements run."""
+    """Apply ``cypher/schema.cypher``, all statements in one transaction; returns the statements run.
+
+    One transaction, not one per statement: Neo4j accepts several schema commands
+    (no data writes) in one, commits them about 5x faster on this machine (1.2 s
+    against 5.3 s for the 52 statements), and populates the new indexes of a
+    filled database (after ``tiegraph load --bulk``) together.
+    """
     statements = split_statements(SCHEMA_FILE.read_text(encoding="utf-8"))
     with driver.session(database=database) as session:
-        for statement in statements:
-            session.execute_write(_run_statement, statement)
+        session.execute_write(_run_statements, statements)
     return statements
 
 
 def clear_project(driver: Any, database: str, batch_size: int = DEFAULT_BATCH_SIZE) -> int:
-    """Delete the project's data (actors and their relationships) in small transactions.
+    """Delete the project's data (actors and their relationships), ``batch_size`` rows per transaction.
 
-    A loop of ``LIMIT $limit`` deletes in managed transactions rather than
-    ``CALL { … } IN TRANSACTIONS``: the latter needs an implicit transaction,
-    which the driver does not retry.  Returns the number of actors deleted.
+    ``CALL { … } IN TRANSACTIONS`` commits batch by batch inside one auto-commit
+    query (``session.run``: a managed transaction cannot hold it).  The driver
+    does not retry such a query, but a clear that fails half-way has committed
+    whole batches only, and running it again finishes it.  Measured on 100,000
+    synthetic ties (177,494 relationships, BENCHMARKS.md): 23.8 s, against 32.6 s
+    for the earlier loop of ``LIMIT``-ed managed transactions, each of which ran
+    an undirected ``DISTINCT`` match again.  Returns the number of actors deleted.
     """
-    deleted_nodes = 0
     with driver.session(database=database) as session:
-        for name in ("clear_relationships", "clear_actors"):
-            query = load_store_cypher(name)
-            while True:
-                deleted = session.execute_write(_consume_single, query, {"limit": batch_size})
-                if name == "clear_actors":
-                    deleted_nodes += deleted
-                if deleted == 0:
-                    break
-    return deleted_nodes
+        session.run(load_store_cypher("clear_relationships"), {"rows": batch_size}).consume()
+        record = session.run(load_store_cypher("clear_actors"), {"rows": batch_size}).single()
+    return int(record[0]) if record is not None else 0
 
 
 def _write_checked(tx: Any, what: str, query: str, rows: list[dict[str, Any]], expected: int) -> tuple[int, int]:

@@ -11,6 +11,11 @@ Use it by importing it into a test module
 (``from tests.conftest_neo4j import neo4j_server``) or with
 ``pytest_plugins = ["tests.conftest_neo4j"]`` in tests/conftest.py.  Imported into
 several modules it still starts one server: the instance is shared and counted.
+
+``empty_db`` (a driver on that server, its database emptied) and ``run`` are the
+setup the store tests share; ``own_server`` starts a throwaway local server in a
+directory of its own, for tests that stop or restart it (the session server is
+shared by other tests and must keep running).
 """
 
 from __future__ import annotations
@@ -19,13 +24,17 @@ import atexit
 import os
 import secrets
 import shutil
+import signal
+import subprocess
+import time
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 
 from model.errors import StoreError
 from store import server
+from store.connection import Connection, open_driver
 from store.server import ServerInfo
 
 #: seconds; a cold jar download is not included (resolve_jars runs before the clock starts)
@@ -97,3 +106,52 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerInf
         yield info
     finally:
         _release()
+
+
+def run(driver: Any, query: str, **params: Any) -> list[dict[str, Any]]:
+    """Rows of one auto-commit query on the ``neo4j`` database, as dicts."""
+    with driver.session(database="neo4j") as session:
+        return [r.data() for r in session.run(query, params)]
+
+
+@pytest.fixture
+def empty_db(neo4j_server: ServerInfo) -> Iterator[tuple[Connection, Any]]:
+    """``(conn, driver)`` on the session server, its database emptied first."""
+    conn = Connection(neo4j_server.bolt_uri, neo4j_server.user, neo4j_server.password, "neo4j")
+    with open_driver(conn) as driver:
+        run(driver, "MATCH (n) DETACH DELETE n")
+        yield conn, driver
+
+
+def own_server(workdir: Path) -> ServerInfo:
+    """A second local server in ``workdir`` (stop it when done); a failure to start fails the test."""
+    require_local_prerequisites()
+    try:
+        return server.start(workdir, password="-" + secrets.token_urlsafe(12), timeout=START_TIMEOUT)
+    except StoreError as exc:
+        pytest.fail(f"second local Neo4j did not start: {exc}")
+
+
+def kill_when(command: list[str], env: dict[str, str], ready: Callable[[], bool], *, timeout: float,
+              what: str) -> None:
+    """Run ``command`` (from the repository) and SIGKILL it as soon as ``ready()`` holds.
+
+    Fails if it ends by itself first or is not ready within ``timeout`` seconds.
+    """
+    from tests.conftest import REPO
+
+    proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + timeout
+        while not ready():
+            assert proc.poll() is None, f"{what} ended before it could be killed: {proc.stderr.read()!r}"
+            assert time.monotonic() < deadline, f"{what} was not ready to be killed within {timeout:g} s"
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        assert proc.stderr is not None
+        proc.stderr.close()
+    assert proc.returncode == -signal.SIGKILL

@@ -15,8 +15,6 @@ What must hold (nothing is mocked):
 from __future__ import annotations
 
 import os
-import secrets
-import signal
 import subprocess
 import sys
 import time
@@ -32,24 +30,14 @@ from cli import app
 from loaders.curated import load_dataset
 from model.errors import StoreError
 from store import server
-from store.connection import Connection, open_driver
+from store.connection import Connection
 from store.readback import read_dataset
 from store.rows import expected_counts, n_relationships
 from store.writer import database_counts, load_into
 from tests.conftest import REPO
-from tests.conftest_neo4j import neo4j_server, require_local_prerequisites  # noqa: F401
+from tests.conftest_neo4j import empty_db, kill_when, neo4j_server, own_server, run  # noqa: F401
 
 FIXTURE = REPO / "tests" / "fixtures" / "store"
-
-
-@pytest.fixture
-def db(neo4j_server):  # noqa: F811
-    """A driver on the session server, its database emptied first."""
-    conn = Connection(neo4j_server.bolt_uri, neo4j_server.user, neo4j_server.password, "neo4j")
-    with open_driver(conn) as driver:
-        with driver.session() as session:
-            session.run("MATCH (n) DETACH DELETE n").consume()
-        yield conn, driver
 
 
 def env_for(conn: Connection) -> dict[str, str]:
@@ -60,11 +48,6 @@ def env_for(conn: Connection) -> dict[str, str]:
 def tiegraph(*args: str) -> list[str]:
     """The command line a user runs (``cli.main`` in a fresh interpreter)."""
     return [sys.executable, "-c", "from cli import main; main()", *args]
-
-
-def run(driver: Any, query: str, **params: Any) -> list[dict[str, Any]]:
-    with driver.session(database="neo4j") as session:
-        return [r.data() for r in session.run(query, params)]
 
 
 def counts(driver: Any) -> tuple[dict, dict, dict]:
@@ -88,29 +71,21 @@ def synthetic(tmp_path_factory) -> Path:
     return out
 
 
-def test_a_killed_load_is_completed_exactly_by_running_it_again(db, synthetic):
-    conn, driver = db
+def test_a_killed_load_is_completed_exactly_by_running_it_again(empty_db, synthetic):
+    conn, driver = empty_db
     dataset = load_dataset([synthetic])
     expected = expected_counts(dataset)
     total = sum(expected.relationships.values())
     command = tiegraph("load", "--data", str(synthetic), "--batch-size", "20", "--no-centrality")
-    proc = subprocess.Popen(command, cwd=REPO, env=env_for(conn), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 120
-        while (seen := relationship_total(driver)) < total // 10:
-            assert proc.poll() is None, f"load ended before it could be killed: {proc.stderr.read()!r}"
-            assert time.monotonic() < deadline, "the load wrote nothing within 120 s"
-            time.sleep(0.02)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.stderr.close()
-    assert proc.returncode == -signal.SIGKILL
+    seen: list[int] = []
+
+    def a_tenth_written() -> bool:
+        seen.append(relationship_total(driver))
+        return seen[-1] >= total // 10
+
+    kill_when(command, env_for(conn), a_tenth_written, timeout=120, what="the load")
     partial = relationship_total(driver)
-    assert seen <= partial < total, "the kill should land half-way (raise the tie count if it did not)"
+    assert seen[-1] <= partial < total, "the kill should land half-way (raise the tie count if it did not)"
 
     # only whole ties were committed: every tie present has all of its relationships
     per_tie = {r["id"]: r["n"] for r in run(driver, "MATCH (:Actor)-[r]->(:Actor) RETURN r.tie_id AS id, count(r) AS n")}
@@ -133,12 +108,8 @@ def test_a_killed_load_is_completed_exactly_by_running_it_again(db, synthetic):
 @pytest.fixture(scope="module")
 def dead_uri(tmp_path_factory) -> str:
     """The Bolt URI of a second local server, started and stopped again: nothing listens there now."""
-    require_local_prerequisites()
     workdir = tmp_path_factory.mktemp("second-neo4j")
-    try:
-        info = server.start(workdir, password="-" + secrets.token_urlsafe(12), timeout=240)
-    except StoreError as exc:
-        pytest.fail(f"second local Neo4j did not start: {exc}")
+    info = own_server(workdir)
     try:
         assert server.status(workdir) is not None
     finally:
@@ -196,8 +167,8 @@ BAD_TIES = {
 
 
 @pytest.mark.parametrize("case", sorted(BAD_TIES))
-def test_bad_input_exits_1_and_writes_nothing(db, make_data, case):
-    conn, driver = db
+def test_bad_input_exits_1_and_writes_nothing(empty_db, make_data, case):
+    conn, driver = empty_db
     CliRunner().invoke(app, ["load", "--data", str(FIXTURE)], env=env_for(conn))
     before = counts(driver)
     snapshot = run(driver, "MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS t, properties(r) AS p ORDER BY a, t, p.pair")
@@ -210,9 +181,9 @@ def test_bad_input_exits_1_and_writes_nothing(db, make_data, case):
                        "ORDER BY a, t, p.pair") == snapshot
 
 
-def test_a_batch_failing_inside_neo4j_is_rolled_back_whole(db):
+def test_a_batch_failing_inside_neo4j_is_rolled_back_whole(empty_db):
     """A tie whose actor is not in the database (a hand-built dataset) fails its batch: none of it commits."""
-    conn, driver = db
+    conn, driver = empty_db
     fixture = load_dataset(FIXTURE)
     orphan = replace(fixture.tie("tur-aze-tb2-2020"), id="tur-ghost-2020", participants=("TUR", "GHO"))
     broken = replace(fixture, ties=[*fixture.ties, orphan])
@@ -223,8 +194,8 @@ def test_a_batch_failing_inside_neo4j_is_rolled_back_whole(db):
     assert run(driver, "MATCH ()-[r {tie_id: 'tur-aze-tb2-2020'}]->() RETURN count(r) AS n") == [{"n": 0}]
 
 
-def test_duplicate_tie_ids_are_refused_before_anything_is_written(db):
-    conn, driver = db
+def test_duplicate_tie_ids_are_refused_before_anything_is_written(empty_db):
+    conn, driver = empty_db
     fixture = load_dataset(FIXTURE)
     doubled = replace(fixture, ties=[*fixture.ties, fixture.ties[0]])
     with pytest.raises(StoreError, match="tie id 'aze-tur-shusha-2021' occurs twice"):

@@ -23,11 +23,11 @@ from loaders.curated import load_dataset
 from model.dates import PartialDate
 from model.entities import Actor, Dataset, Source, Tie
 from model.errors import StoreError
-from store.connection import Connection, open_driver
+from store.connection import Connection
 from store.readback import read_dataset
 from store.rows import expected_counts
 from store.writer import database_counts, load_into
-from tests.conftest_neo4j import neo4j_server  # noqa: F401
+from tests.conftest_neo4j import empty_db, neo4j_server, run  # noqa: F401
 
 HOSTILE = [
     "'}) MATCH (n) DETACH DELETE n //",
@@ -44,19 +44,11 @@ HOSTILE = [
 
 
 @pytest.fixture
-def store(neo4j_server):  # noqa: F811
+def store(empty_db):  # noqa: F811
     """(conn, driver) on the session server: emptied, plus one node that is not the project's."""
-    conn = Connection(neo4j_server.bolt_uri, neo4j_server.user, neo4j_server.password, "neo4j")
-    with open_driver(conn) as driver:
-        with driver.session() as session:
-            session.run("MATCH (n) DETACH DELETE n").consume()
-            session.run("CREATE (:Sentinel {text: 'must survive'})").consume()
-        yield conn, driver
-
-
-def run(driver: Any, query: str, **params: Any) -> list[dict[str, Any]]:
-    with driver.session(database="neo4j") as session:
-        return [r.data() for r in session.run(query, params)]
+    conn, driver = empty_db
+    run(driver, "CREATE (:Sentinel {text: 'must survive'})")
+    return conn, driver
 
 
 def intact(driver: Any) -> bool:

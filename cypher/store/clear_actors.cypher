@@ -1,6 +1,7 @@
-// tiegraph load --replace, step 2: delete up to $limit actor nodes (and anything still
-// attached to them).  Nodes without the :Actor label are not the project's and stay.
+// tiegraph load --replace, step 2: delete the actor nodes (and anything still attached to them),
+// $rows per transaction.  Nodes without the :Actor label are not the project's and stay.
 MATCH (a:Actor)
-WITH a LIMIT $limit
-DETACH DELETE a
+CALL (a) {
+  DETACH DELETE a
+} IN TRANSACTIONS OF $rows ROWS
 RETURN count(*) AS deleted
