@@ -75,7 +75,7 @@ def test_installed_cli_reads_its_bundled_dataset(installed: Path):
 
 
 def test_installed_modules_come_from_the_install_not_the_tree(installed: Path):
-    code = ("import loaders.curated as c, store.cypher as q, store.server as s; "
+    code = ("import loaders.curated as c, store.cypher as q, store.jvm as s; "
             "print(c.BUNDLED_DATA); print(q.SCHEMA_FILE.is_file()); print(s.POM.is_file()); "
             "print(len(q.load_store_cypher('read_ties')) > 0)")
     env = {**os.environ, "PYTHONPATH": str(installed)}
