@@ -209,7 +209,7 @@ def tie_activity(table: TieTable, years: Sequence[int], activity: Activity,
     y = np.asarray(list(years), dtype=float)[None, :]
     with np.errstate(invalid="ignore"):
         active = (starts[:, None] <= y) & (y <= last[:, None])
-    if activity.counts_formation and table.continuation is not None and table.continuation.any():
+    if activity.counts_formation and table.continuation.any():  # type: ignore[union-attr]
         active[table.continuation] = False  # formed nothing: every pair was already there
     return active
 
