@@ -1,14 +1,14 @@
-"""tiegraph: a graph database of defence and security ties, and its network reports.
+"""The ``tiegraph`` command: one typer app assembled from the command modules under ``commands/``.
 
-The typer app is assembled here from the command modules under ``commands/``;
-each module owns its commands and registers them.
+Each module owns its commands and registers them; they are listed here explicitly, so a module
+that fails to import fails the whole command loudly instead of silently losing its commands.
 """
 
 from __future__ import annotations
 
-import importlib
-
 import typer
+
+from tiegraph.commands import core, export, imports, neo4j, store, thesis
 
 app = typer.Typer(
     name="tiegraph",
@@ -19,16 +19,9 @@ app = typer.Typer(
 )
 
 #: command modules, in the order their commands appear in --help
-COMMAND_MODULES = ("commands.core", "commands.export", "commands.thesis", "commands.imports",
-                   "commands.neo4j", "commands.store")
+COMMAND_MODULES = (core, export, thesis, imports, neo4j, store)
 
-for _name in COMMAND_MODULES:
-    try:
-        _module = importlib.import_module(_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != _name:  # a real missing dependency inside the module: surface it
-            raise
-        continue
+for _module in COMMAND_MODULES:
     _module.register(app)
 
 

@@ -21,8 +21,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_WORKDIR = Path(tempfile.gettempdir()) / "tiegraph-bench"
@@ -117,8 +118,8 @@ def machine() -> dict[str, str]:
         pass
     memory = "unknown"
     try:
-        kib = int(next(l for l in Path("/proc/meminfo").read_text().splitlines()
-                       if l.startswith("MemTotal")).split()[1])
+        kib = int(next(ln for ln in Path("/proc/meminfo").read_text().splitlines()
+                       if ln.startswith("MemTotal")).split()[1])
         memory = f"{kib / 1024 / 1024:.1f} GiB"
     except (OSError, StopIteration, ValueError):
         pass
@@ -166,7 +167,7 @@ def table(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
 class Stopwatch:
     """Wall and CPU seconds of a block (CPU of reaped child processes included)."""
 
-    def __enter__(self) -> "Stopwatch":
+    def __enter__(self) -> Stopwatch:
         self.wall0, self.cpu0, self.child0 = time.perf_counter(), cpu_seconds(), cpu_seconds(children=True)
         return self
 

@@ -53,9 +53,9 @@ def rss():
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 t0 = time.perf_counter()
-import loaders.curated
-from loaders.curated import load_dataset
-from graph.build import build_graph
+import tiegraph.loaders.curated
+from tiegraph.loaders.curated import load_dataset
+from tiegraph.graph.build import build_graph
 t1 = time.perf_counter(); rss_import = rss()
 dataset = load_dataset(sys.argv[1])
 t2 = time.perf_counter(); rss_load = rss()
@@ -69,7 +69,7 @@ t3 = time.perf_counter()
 print("BENCH-RESULT " + json.dumps({
     "ties": len(dataset.ties), "actors": len(dataset.actors), "edges": graph.number_of_edges(),
     "import_s": t1 - t0, "load_s": t2 - t1, "build_s": t3 - t2, "import_mb": rss_import,
-    "load_mb": rss_load, "peak_mb": rss(), "code": loaders.curated.__file__}))
+    "load_mb": rss_load, "peak_mb": rss(), "code": tiegraph.loaders.curated.__file__}))
 """
 
 
@@ -85,10 +85,10 @@ def measure(data: Path, attributes: str, code: Path) -> dict[str, Any]:
 
 def check_equal(data: Path) -> bool:
     """The analysis graph is the full graph restricted to ANALYSIS_KEYS, and the analyses agree."""
-    from graph.build import ANALYSIS_KEYS, build_graph
-    from graph.metrics import centrality, density_by_year, ties_by_year
-    from graph.temporal import tie_table
-    from loaders.curated import load_dataset
+    from tiegraph.graph.build import ANALYSIS_KEYS, build_graph
+    from tiegraph.graph.metrics import centrality, density_by_year, ties_by_year
+    from tiegraph.graph.temporal import tie_table
+    from tiegraph.loaders.curated import load_dataset
 
     dataset = load_dataset(data)
     scope = sorted(dataset.actors)[:40]
@@ -103,7 +103,7 @@ def check_equal(data: Path) -> bool:
             lean_edges = list(lean.edges(keys=True, data=True))
             if [e[:3] for e in full_edges] != [e[:3] for e in lean_edges]:
                 return False
-            if any({k: f[3][k] for k in ANALYSIS_KEYS} != l[3] for f, l in zip(full_edges, lean_edges)):
+            if any({k: f[3][k] for k in ANALYSIS_KEYS} != ln[3] for f, ln in zip(full_edges, lean_edges)):
                 return False
             years = range(1990, 2026)
             if density_by_year(full, scope, years) != density_by_year(lean, scope, years):

@@ -19,7 +19,7 @@ import random
 import string
 from pathlib import Path
 
-from model.vocabulary import TIE_TYPES
+from tiegraph.model.vocabulary import TIE_TYPES
 
 DEFAULT_MIX = {
     "defense_cooperation_agreement": 0.15, "alliance_treaty": 0.03, "intelligence_protocol": 0.04,

@@ -35,10 +35,11 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from bench._harness import Stopwatch, footer, header, parser, synthetic_dir, table
 
@@ -63,7 +64,7 @@ class Server:
 @contextmanager
 def server(workdir: Path, heap: str, pagecache: str) -> Iterator[Server]:
     """``$NEO4J_URI`` if set, else a throwaway local server (stopped and deleted on exit)."""
-    from store import server as local
+    from tiegraph.store import server as local
 
     if os.environ.get("NEO4J_URI"):
         yield Server(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER", "neo4j"),
@@ -95,38 +96,38 @@ def process_cpu(pid: int | None) -> float:
 
 def clear(driver: Any, db: str) -> None:
     """An empty database: the project's data deleted (by the writer's own clear), schema applied."""
-    from store.writer import apply_schema, clear_project
+    from tiegraph.store.writer import apply_schema, clear_project
 
     apply_schema(driver, db)
     clear_project(driver, db, batch_size=20_000)
 
 
 def counts_of(driver: Any, db: str) -> tuple[dict, dict, dict]:
-    from store.writer import database_counts
+    from tiegraph.store.writer import database_counts
 
     c = database_counts(driver, db)
     return c.labels, c.relationships, c.ties
 
 
 def write_actors(driver: Any, db: str, plan: Any) -> None:
-    from store.rows import WritePlan
-    from store.writer import write_rows
+    from tiegraph.store.rows import WritePlan
+    from tiegraph.store.writer import write_rows
 
     write_rows(driver, db, WritePlan(plan.actors, {}, 0))
 
 
 def batched_ties(driver: Any, db: str, plan: Any) -> None:
     """The writer as ``tiegraph load`` runs it, ties only (actors are written before the clock)."""
-    from store.rows import WritePlan
-    from store.writer import write_rows
+    from tiegraph.store.rows import WritePlan
+    from tiegraph.store.writer import write_rows
 
     write_rows(driver, db, WritePlan({}, plan.ties, plan.relationships))
 
 
 def per_tie_ties(driver: Any, db: str, plan: Any) -> None:
     """One query and one transaction per tie: the writer's own batch function with rows of one."""
-    from store.rows import tie_write_row
-    from store.writer import database_has_ties, write_tie_batch
+    from tiegraph.store.rows import tie_write_row
+    from tiegraph.store.writer import database_has_ties, write_tie_batch
 
     known_new = not database_has_ties(driver, db)
     with driver.session(database=db) as session:
@@ -151,7 +152,7 @@ def phase_hooks() -> tuple[dict[str, float], Any, Any]:
         marks["start"] = time.perf_counter()
 
     def on_batch(what: str, _rows: int) -> None:
-        from store.cypher import KIND_LABELS
+        from tiegraph.store.cypher import KIND_LABELS
 
         key = "actors_done" if what in KIND_LABELS.values() else "ties_done"
         marks[key] = time.perf_counter()
@@ -161,7 +162,7 @@ def phase_hooks() -> tuple[dict[str, float], Any, Any]:
 
 def full_load(driver: Any, db: str, dataset: Any, pid: int | None, label: str, replace: bool) -> dict[str, Any]:
     """``load_into`` as ``tiegraph load [--replace] --no-centrality`` runs it, phases timed."""
-    from store.writer import load_into
+    from tiegraph.store.writer import load_into
 
     marks, on_start, on_batch = phase_hooks()
     cpu0 = process_cpu(pid)
@@ -182,7 +183,7 @@ def full_load(driver: Any, db: str, dataset: Any, pid: int | None, label: str, r
 def report_big(big: Any, plan: Any, first: dict[str, Any], again: dict[str, Any], clear_s: float,
                cpu: bool, failures: list[str]) -> None:
     """Print (a) and (c) and check their counts (a: as the files say; c: identical to a)."""
-    from store.rows import expected_counts
+    from tiegraph.store.rows import expected_counts
 
     expected = expected_counts(big)
     first_ok = first["counts"] == (expected.labels, expected.relationships, expected.ties)
@@ -214,7 +215,7 @@ def bulk(workdir: Path, dataset: Any, label: str) -> dict[str, Any]:
 
     ``client_cpu_s`` counts this process and its reaped children: the CSV writers and the importer's JVM.
     """
-    from store.bulk import bulk_load
+    from tiegraph.store.bulk import bulk_load
 
     with Stopwatch() as clock:
         result = bulk_load(workdir, dataset, replace=True, centrality=False)
@@ -231,7 +232,7 @@ def bulk(workdir: Path, dataset: Any, label: str) -> dict[str, Any]:
 
 
 def report_bulk(big: Any, run: dict[str, Any], failures: list[str]) -> None:
-    from store.rows import expected_counts
+    from tiegraph.store.rows import expected_counts
 
     expected = expected_counts(big)
     ok = run["counts"] == (expected.labels, expected.relationships, expected.ties)
@@ -261,9 +262,9 @@ def main() -> None:
     pagecache = args.pagecache or ("256m" if args.quick else "3g")
     header("Neo4j load: batched writer, one query per tie, re-load, bulk import", args.quick)
 
-    from loaders.curated import load_dataset
-    from store.connection import Connection, open_driver
-    from store.rows import expected_counts, write_plan
+    from tiegraph.loaders.curated import load_dataset
+    from tiegraph.store.connection import Connection, open_driver
+    from tiegraph.store.rows import expected_counts, write_plan
 
     with Stopwatch() as parse:
         big = load_dataset([synthetic_dir(args.workdir, ties=sizes["ties"])])

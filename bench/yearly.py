@@ -63,12 +63,12 @@ def main() -> int:
     size = QUICK if args.quick else FULL
     header("per-year centrality: NetworkX vs igraph vs numba", args.quick)
 
-    from graph.betweenness import betweenness
-    from graph.build import build_graph
-    from graph.centrality_time import centrality_by_year, resolve_backend
-    from graph.fast_centrality import YearlyDyads, default_jobs
-    from graph.temporal import Activity, iter_snapshots, tie_table
-    from loaders.curated import load_dataset
+    from tiegraph.graph.betweenness import betweenness
+    from tiegraph.graph.build import build_graph
+    from tiegraph.graph.centrality_time import centrality_by_year, resolve_backend
+    from tiegraph.graph.fast_centrality import YearlyDyads, default_jobs
+    from tiegraph.graph.temporal import Activity, iter_snapshots, tie_table
+    from tiegraph.loaders.curated import load_dataset
 
     data = synthetic_dir(args.workdir, ties=size["ties"], actors=size["actors"], first_year=size["first_year"],
                          last_year=LAST_YEAR)

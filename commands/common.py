@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Callable, Optional, TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 
-from graph.build import TieFilter
-from loaders.curated import load_dataset
-from model.entities import Dataset
-from model.errors import TiegraphError, UsageError
-from model.vocabulary import TURKIC_SIX
+from tiegraph.graph.build import TieFilter
+from tiegraph.loaders.curated import load_dataset
+from tiegraph.model.entities import Dataset
+from tiegraph.model.errors import TiegraphError, UsageError
+from tiegraph.model.vocabulary import TURKIC_SIX
 
 F = TypeVar("F", bound=Callable)
 
@@ -38,25 +39,25 @@ def handle_errors(func: F) -> F:
             fail(str(exc))
         except KeyboardInterrupt:
             typer.echo("Error: interrupted", err=True)
-            raise typer.Exit(130)
+            raise typer.Exit(130) from None
         except BrokenPipeError:  # `tiegraph report | head`
             sys.stderr.close()
-            raise typer.Exit(0)
+            raise typer.Exit(0) from None
     return wrapper  # type: ignore[return-value]
 
 
-DataOpt = Annotated[Optional[list[Path]], typer.Option(
+DataOpt = Annotated[list[Path] | None, typer.Option(
     "--data", "-d", help="Data directory (repeatable; default: the bundled dataset). "
                          "Imported datasets live in their own directories: pass them all.",
     show_default=False)]
-FromOpt = Annotated[Optional[int], typer.Option("--from", help="First year (ties dated earlier, or undated, are left out).")]
-ToOpt = Annotated[Optional[int], typer.Option("--to", help="Last year.")]
-TypeOpt = Annotated[Optional[list[str]], typer.Option("--type", "-t", help="Only these tie types (repeatable).")]
+FromOpt = Annotated[int | None, typer.Option("--from", help="First year (ties dated earlier, or undated, are left out).")]
+ToOpt = Annotated[int | None, typer.Option("--to", help="Last year.")]
+TypeOpt = Annotated[list[str] | None, typer.Option("--type", "-t", help="Only these tie types (repeatable).")]
 LevelOpt = Annotated[str, typer.Option("--level", help="actor: companies are nodes; state: companies fold into their home state.")]
 ProjectionOpt = Annotated[str, typer.Option("--projection", help="clique: multilateral ties become all pairs; star: an event node per tie.")]
-ScopeOpt = Annotated[Optional[str], typer.Option("--scope", help="Comma-separated actor ids for density (default: TUR,AZE,KAZ,KGZ,UZB,TKM).")]
+ScopeOpt = Annotated[str | None, typer.Option("--scope", help="Comma-separated actor ids for density (default: TUR,AZE,KAZ,KGZ,UZB,TKM).")]
 TentativeOpt = Annotated[bool, typer.Option("--tentative/--no-tentative", help="Include announced/planned/proposed ties.")]
-DatasetOpt = Annotated[Optional[list[str]], typer.Option("--dataset", help="Only ties of this dataset (repeatable), e.g. seeds, dcad.")]
+DatasetOpt = Annotated[list[str] | None, typer.Option("--dataset", help="Only ties of this dataset (repeatable), e.g. seeds, dcad.")]
 
 
 def load(data: list[Path] | None) -> Dataset:
@@ -65,7 +66,7 @@ def load(data: list[Path] | None) -> Dataset:
     ``python -m loaders.overlap DIR …`` lists the pairs; the kept tie names
     what it absorbed in ``attributes.overlaps_with``.
     """
-    from loaders.overlap import merge_dataset
+    from tiegraph.loaders.overlap import merge_dataset
 
     return merge_dataset(load_dataset(data or None))
 

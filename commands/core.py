@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from commands.common import (DataOpt, DatasetOpt, FromOpt, LevelOpt, ProjectionOpt, ScopeOpt,
-                             TentativeOpt, ToOpt, TypeOpt, check_choice, handle_errors, load,
-                             make_filter, parse_scope)
-from commands.store import SourceOpt, dataset_from_source
-from exports.tables import FORMATS, render
-from graph.report import ReportOptions, build_report
-from model.vocabulary import STATUSES, TENTATIVE_STATUSES, TIE_TYPES
+from tiegraph.commands.common import (
+    DataOpt,
+    DatasetOpt,
+    FromOpt,
+    LevelOpt,
+    ProjectionOpt,
+    ScopeOpt,
+    TentativeOpt,
+    ToOpt,
+    TypeOpt,
+    check_choice,
+    handle_errors,
+    load,
+    make_filter,
+    parse_scope,
+)
+from tiegraph.commands.store import SourceOpt, dataset_from_source
+from tiegraph.exports.tables import FORMATS, render
+from tiegraph.graph.report import ReportOptions, build_report
+from tiegraph.model.vocabulary import STATUSES, TENTATIVE_STATUSES, TIE_TYPES
 
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, json, csv or markdown.")]
 
@@ -32,8 +45,8 @@ def report(
     top: Annotated[int, typer.Option("--top", help="How many actors to list.")] = 10,
     fmt: FormatOpt = "table",
     source: SourceOpt = "files",
-    html: Annotated[Optional[Path], typer.Option("--html", help="Also write a self-contained HTML report (with the thesis test) to PATH.")] = None,
-    plots: Annotated[Optional[Path], typer.Option("--plots", help="Also write the thesis plots (PNG) into DIR.")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Also write a self-contained HTML report (with the thesis test) to PATH.")] = None,
+    plots: Annotated[Path | None, typer.Option("--plots", help="Also write the thesis plots (PNG) into DIR.")] = None,
 ) -> None:
     """Network report: summary, yearly density of the scope, top actors, trend test.
 
@@ -54,13 +67,13 @@ def report(
     if text is not None:
         typer.echo(text, nl=not text.endswith("\n"))
     if html is not None or plots is not None:
-        from commands.thesis import write_report_extras
+        from tiegraph.commands.thesis import write_report_extras
         write_report_extras(data_set, options, report_data, html=html, plots=plots)
 
 
 @handle_errors
 def validate(
-    paths: Annotated[Optional[list[Path]], typer.Argument(
+    paths: Annotated[list[Path] | None, typer.Argument(
         help="Data directories to check (default: the bundled dataset).", show_default=False)] = None,
 ) -> None:
     """Check data files; print every problem as FILE:LINE: record: field: problem.

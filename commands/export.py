@@ -7,11 +7,22 @@ from typing import Annotated
 
 import typer
 
-from commands.common import (DataOpt, DatasetOpt, FromOpt, LevelOpt, ProjectionOpt, TentativeOpt,
-                             ToOpt, TypeOpt, check_choice, handle_errors, make_filter)
-from commands.store import SourceOpt, dataset_from_source
-from exports.graphml import write_graphml
-from graph.build import build_graph, select_ties
+from tiegraph.commands.common import (
+    DataOpt,
+    DatasetOpt,
+    FromOpt,
+    LevelOpt,
+    ProjectionOpt,
+    TentativeOpt,
+    ToOpt,
+    TypeOpt,
+    check_choice,
+    handle_errors,
+    make_filter,
+)
+from tiegraph.commands.store import SourceOpt, dataset_from_source
+from tiegraph.exports.graphml import write_graphml
+from tiegraph.graph.build import build_graph, select_ties
 
 export_app = typer.Typer(help="Write the graph to files (GraphML for Gephi, …).", no_args_is_help=True)
 
@@ -59,7 +70,7 @@ def _left_out(undated: int) -> str:
 
 def _timeline_graph(data, start, end, types, level, projection, tentative, dataset, source, timeformat):
     """The graph for a dynamic export (shared checks and loading of the gexf and csv commands)."""
-    from exports.gexf import TIMEFORMATS
+    from tiegraph.exports.gexf import TIMEFORMATS
 
     check_choice("--level", level, ("actor", "state"))
     check_choice("--projection", projection, ("clique", "star"))
@@ -93,7 +104,7 @@ def gexf(
 
     Example: tiegraph export gexf ties.gexf --level state --timeformat date
     """
-    from exports.gexf import write_gexf
+    from tiegraph.exports.gexf import write_gexf
 
     graph, ties = _timeline_graph(data, start, end, types, level, projection, tentative, dataset, source,
                                   timeformat)
@@ -126,7 +137,7 @@ def csv(
 
     Example: tiegraph export csv gephi-tables --level state
     """
-    from exports.csv_tables import write_gephi_csv
+    from tiegraph.exports.csv_tables import write_gephi_csv
 
     graph, ties = _timeline_graph(data, start, end, types, level, projection, tentative, dataset, source,
                                   timeformat)

@@ -10,28 +10,29 @@ the bundled ``data/``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Callable, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from commands.common import check_choice, handle_errors
-from loaders.curated import BUNDLED_DATA, data_files
-from model.errors import UsageError
+from tiegraph.commands.common import check_choice, handle_errors
+from tiegraph.loaders.curated import BUNDLED_DATA, data_files
+from tiegraph.model.errors import UsageError
 
 if TYPE_CHECKING:
-    from loaders.importing import ImportResult
+    from tiegraph.loaders.importing import ImportResult
 
 #: source -> module and function of its reader; imported only when that source is imported,
 #: since cli.py imports every command module at startup (``tiegraph report`` must stay light)
 READER_PATHS: dict[str, tuple[str, str]] = {
-    "dcad": ("loaders.dcad", "read_dcad"), "atop": ("loaders.atop", "read_atop"),
-    "sipri": ("loaders.sipri", "read_sipri"), "mme": ("loaders.mme", "read_mme"),
-    "jme": ("loaders.jme", "read_jme"),
+    "dcad": ("tiegraph.loaders.dcad", "read_dcad"), "atop": ("tiegraph.loaders.atop", "read_atop"),
+    "sipri": ("tiegraph.loaders.sipri", "read_sipri"), "mme": ("tiegraph.loaders.mme", "read_mme"),
+    "jme": ("tiegraph.loaders.jme", "read_jme"),
 }
 
 
-def reader(source: str) -> Callable[[Path], "ImportResult"]:
+def reader(source: str) -> Callable[[Path], ImportResult]:
     """The reader function of ``source`` (see READER_PATHS)."""
     import importlib
 
@@ -54,7 +55,7 @@ def import_command(
                                               "*a.csv with the member-level *m.csv beside it; jme: the "
                                               ".xls workbook, or a CSV export of its sheet).",
                                          show_default=False)],
-    into: Annotated[Optional[Path], typer.Option(
+    into: Annotated[Path | None, typer.Option(
         "--into", help="Data directory to write (default: ./tiegraph-data/SOURCE).",
         show_default=False)] = None,
 ) -> None:
@@ -78,7 +79,7 @@ def import_command(
 
       tiegraph report --data data --data tiegraph-data/dcad --dataset dcad
     """
-    from loaders.importing import align_actors, reference_actors, write_import
+    from tiegraph.loaders.importing import align_actors, reference_actors, write_import
 
     check_choice("SOURCE", source, tuple(READER_PATHS))
     if not path.exists():

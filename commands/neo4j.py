@@ -12,31 +12,31 @@ import os
 import secrets
 import shlex
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from commands.common import handle_errors
-from store import server
+from tiegraph.commands.common import handle_errors
+from tiegraph.store import server
 
 DEFAULT_WORKDIR = Path(".tiegraph") / "neo4j"
 
 WorkdirOpt = Annotated[Path, typer.Option(
     "--workdir", help="Directory for the server's config, data, logs and state.json.")]
-PasswordOpt = Annotated[Optional[str], typer.Option(
+PasswordOpt = Annotated[str | None, typer.Option(
     "--password", help="Password for user neo4j, at least 8 characters (default: $NEO4J_PASSWORD, else the "
                        "one saved in state.json by an earlier start, else a generated one). It is fixed at the "
                        "first start of a work directory.", show_default=False)]
-BoltPortOpt = Annotated[Optional[int], typer.Option(
+BoltPortOpt = Annotated[int | None, typer.Option(
     "--bolt-port", help="Bolt port on 127.0.0.1 (default: the last one used, else a free one).", show_default=False)]
-HttpPortOpt = Annotated[Optional[int], typer.Option(
+HttpPortOpt = Annotated[int | None, typer.Option(
     "--http-port", help="HTTP/Browser port on 127.0.0.1 (default: the last one used, else a free one).",
     show_default=False)]
 TimeoutOpt = Annotated[float, typer.Option("--timeout", help="Seconds to wait for the server to answer.")]
-HeapOpt = Annotated[Optional[str], typer.Option(
+HeapOpt = Annotated[str | None, typer.Option(
     "--heap", help=f"JVM heap, e.g. 2g (default: $TIEGRAPH_NEO4J_HEAP or {server.DEFAULT_HEAP}); kept for later "
                    "restarts (tiegraph load --bulk).", show_default=False)]
-PagecacheOpt = Annotated[Optional[str], typer.Option(
+PagecacheOpt = Annotated[str | None, typer.Option(
     "--pagecache", "--page-cache", help=f"Page cache, e.g. 1g (default: $TIEGRAPH_NEO4J_PAGECACHE or "
                                         f"{server.DEFAULT_PAGECACHE}); kept for later restarts.", show_default=False)]
 

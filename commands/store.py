@@ -12,25 +12,26 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from commands.common import DataOpt, check_choice, handle_errors, load as load_files
-from commands.neo4j import DEFAULT_WORKDIR
-from model.entities import Dataset
-from model.errors import UsageError
-from store.connection import Connection, open_driver, translate_errors
-from store.cypher import read_query_file, single_statement
-from store.rows import expected_counts
-from store.writer import DEFAULT_BATCH_SIZE, LoadResult
+from tiegraph.commands.common import DataOpt, check_choice, handle_errors
+from tiegraph.commands.common import load as load_files
+from tiegraph.commands.neo4j import DEFAULT_WORKDIR
+from tiegraph.model.entities import Dataset
+from tiegraph.model.errors import UsageError
+from tiegraph.store.connection import Connection, open_driver, translate_errors
+from tiegraph.store.cypher import read_query_file, single_statement
+from tiegraph.store.rows import expected_counts
+from tiegraph.store.writer import DEFAULT_BATCH_SIZE, LoadResult
 
-UriOpt = Annotated[Optional[str], typer.Option(
+UriOpt = Annotated[str | None, typer.Option(
     "--uri", help="Neo4j Bolt URI (default: $NEO4J_URI or bolt://localhost:7687).", show_default=False)]
-UserOpt = Annotated[Optional[str], typer.Option(
+UserOpt = Annotated[str | None, typer.Option(
     "--user", help="Neo4j user (default: $NEO4J_USER or neo4j); the password is read from $NEO4J_PASSWORD.",
     show_default=False)]
-DatabaseOpt = Annotated[Optional[str], typer.Option(
+DatabaseOpt = Annotated[str | None, typer.Option(
     "--database", help="Database name (default: $NEO4J_DATABASE or neo4j; community edition has only neo4j).",
     show_default=False)]
 SourceOpt = Annotated[str, typer.Option(
@@ -49,7 +50,7 @@ def dataset_from_source(source: str, data: list[Path] | None, uri: str | None = 
         return load_files(data)
     if data:
         raise UsageError("--data reads files: it cannot be combined with --source neo4j")
-    from store.readback import read_dataset
+    from tiegraph.store.readback import read_dataset
 
     conn = Connection.from_env(uri, user, password, database)
     with open_driver(conn) as driver, translate_errors(conn):
@@ -136,7 +137,7 @@ def load(
 
     Example: tiegraph load --data big-data --bulk --replace --workdir .tiegraph/neo4j
     """
-    from store.writer import load_into
+    from tiegraph.store.writer import load_into
 
     dataset = load_files(data)
     if bulk:
@@ -156,7 +157,7 @@ def load(
 def _bulk(dataset: Dataset, workdir: Path, uri: str | None, database: str | None, replace: bool,
           centrality: bool, batch_size: int) -> None:
     """``load --bulk``: the local server of ``workdir``, found by its state.json (and --uri, if given)."""
-    from store.bulk import DATABASE, bulk_load, local_target
+    from tiegraph.store.bulk import DATABASE, bulk_load, local_target
 
     if (database or os.environ.get("NEO4J_DATABASE") or DATABASE) != DATABASE:
         raise UsageError(f"--bulk imports the default database '{DATABASE}' only")
@@ -171,7 +172,7 @@ def _bulk(dataset: Dataset, workdir: Path, uri: str | None, database: str | None
 
 
 def _print_rows(columns: list[str], rows: list[dict], fmt: str, title: str) -> None:
-    from store.query import cell
+    from tiegraph.store.query import cell
 
     if fmt == "json":
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
@@ -199,7 +200,7 @@ def _print_rows(columns: list[str], rows: list[dict], fmt: str, title: str) -> N
 @handle_errors
 def query(
     path: Annotated[Path, typer.Argument(help="A .cypher file (or the name of one in cypher/).")],
-    params: Annotated[Optional[list[str]], typer.Option(
+    params: Annotated[list[str] | None, typer.Option(
         "--param", "-p", help="name=value, repeatable; numbers, true/false and JSON are typed.",
         show_default=False)] = None,
     write: Annotated[bool, typer.Option("--write", help="Allow the query to write "
@@ -216,7 +217,7 @@ def query(
 
     Example: tiegraph query cypher/partners_by_type.cypher --param actor=TUR
     """
-    from store.query import parse_params, run_query
+    from tiegraph.store.query import parse_params, run_query
 
     check_choice("--format", fmt, QUERY_FORMATS)
     statement = single_statement(read_query_file(path), str(path))

@@ -12,24 +12,35 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from commands.common import (DataOpt, DatasetOpt, LevelOpt, ProjectionOpt, TentativeOpt, TypeOpt,
-                             check_choice, handle_errors, load, make_filter, parse_scope)
-from exports.graphml import write_atomically
-from exports.tables import FORMATS, print_tables, render
-from model.entities import Dataset
-from model.errors import UsageError
+from tiegraph.commands.common import (
+    DataOpt,
+    DatasetOpt,
+    LevelOpt,
+    ProjectionOpt,
+    TentativeOpt,
+    TypeOpt,
+    check_choice,
+    handle_errors,
+    load,
+    make_filter,
+    parse_scope,
+)
+from tiegraph.exports.graphml import write_atomically
+from tiegraph.exports.tables import FORMATS, print_tables, render
+from tiegraph.model.entities import Dataset
+from tiegraph.model.errors import UsageError
 
 if TYPE_CHECKING:
-    from graph.thesis import ThesisOptions
+    from tiegraph.graph.thesis import ThesisOptions
 
-ThesisFromOpt = Annotated[Optional[int], typer.Option(
+ThesisFromOpt = Annotated[int | None, typer.Option(
     "--from", help="First year of the series (default 2010). Earlier ties still count in the stock while in force.")]
-ThesisToOpt = Annotated[Optional[int], typer.Option("--to", help="Last year of the series (default: the last tie year).")]
-ThesisScopeOpt = Annotated[Optional[str], typer.Option(
+ThesisToOpt = Annotated[int | None, typer.Option("--to", help="Last year of the series (default: the last tie year).")]
+ThesisScopeOpt = Annotated[str | None, typer.Option(
     "--scope", help="Comma-separated actor ids, or 'all' (every actor with a tie that year). "
                     "Default: TUR,AZE,KAZ,KGZ,UZB,TKM.")]
 ModeOpt = Annotated[str, typer.Option("--mode", help="Series to test: stock, flow or window.")]
@@ -46,7 +57,7 @@ PermutationsOpt = Annotated[int, typer.Option("--permutations", help="Shuffles i
 SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the permutation null (same seed, same result).")]
 TopOpt = Annotated[int, typer.Option("--top", help="Actors per year in the centrality table.")]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, json, csv or markdown.")]
-OutOpt = Annotated[Optional[Path], typer.Option(
+OutOpt = Annotated[Path | None, typer.Option(
     "--out", help="Also write every table as CSV and JSON, the verdict and the plots (PNG) into DIR.")]
 
 #: the sections printed in the terminal, with short headers so that they fit in 80-100 columns
@@ -64,8 +75,8 @@ def thesis_options(data_set: Dataset, *, scope: str | None, types: list[str] | N
                    mode: str, duration: int, window: int, events_over_window: bool, break_year: int,
                    permutations: int, seed: int, top: int, null: str = "uniform") -> ThesisOptions:
     """Check the command-line values and turn them into ``ThesisOptions``."""
-    from graph.temporal import ALL, MODES, Activity
-    from graph.thesis import NULLS, ThesisOptions
+    from tiegraph.graph.temporal import ALL, MODES, Activity
+    from tiegraph.graph.thesis import NULLS, ThesisOptions
 
     check_choice("--mode", mode, MODES)
     check_choice("--null", null, NULLS)
@@ -97,7 +108,7 @@ def terminal_tables(result: dict[str, Any]) -> dict[str, Any]:
 
     The full-width tables (every column, every digit) are in --format json/csv/markdown and --out.
     """
-    from graph.thesis import thesis_tables
+    from tiegraph.graph.thesis import thesis_tables
 
     tables = thesis_tables(result, verdict=False)
     measures = tables.pop("measures")
@@ -117,7 +128,7 @@ def write_tables(result: dict[str, Any], directory: Path) -> list[Path]:
     """Every table as ``<name>.csv`` and ``<name>.json``, plus ``verdict.txt`` and ``thesis.json``."""
     import pandas as pd
 
-    from graph.thesis import thesis_tables
+    from tiegraph.graph.thesis import thesis_tables
 
     paths: list[Path] = []
     for name, value in thesis_tables(result).items():
@@ -170,7 +181,7 @@ def thesis(
 
     Example: tiegraph thesis --from 2010 --mode stock --duration 10 --out thesis-results
     """
-    from graph.thesis import thesis_section, thesis_tables
+    from tiegraph.graph.thesis import thesis_section, thesis_tables
 
     check_choice("--format", fmt, FORMATS)
     data_set = load(data)
@@ -188,7 +199,7 @@ def thesis(
         text = render(thesis_tables(result), fmt, title=result["title"])
         typer.echo(text, nl=not (text or "").endswith("\n"))
     if out is not None:
-        from exports.plots import write_plots
+        from tiegraph.exports.plots import write_plots
 
         written = write_tables(result, out) + write_plots(result, out)
         typer.echo(f"Wrote {len(written)} files to {out}", err=True)
@@ -203,9 +214,9 @@ def write_report_extras(data_set: Dataset, options: Any, report_data: dict[str, 
     """
     if html is None and plots is None:
         return
-    from exports.html import write_html_report
-    from exports.plots import write_plots
-    from graph.thesis import thesis_section
+    from tiegraph.exports.html import write_html_report
+    from tiegraph.exports.plots import write_plots
+    from tiegraph.graph.thesis import thesis_section
 
     result = thesis_section(data_set, options)
     if html is not None:

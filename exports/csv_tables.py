@@ -16,8 +16,8 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from exports.gexf import Spell, edge_spell, node_spells, orient
-from exports.graphml import gephi_ready, write_atomically
+from tiegraph.exports.gexf import Spell, edge_spell, node_spells, orient
+from tiegraph.exports.graphml import gephi_ready, write_atomically
 
 RENAMED = {"type": "tie_type", "source": "citation"}
 NODE_COLUMNS = ["Id", "Label", "kind", "country", "aliases", "timeset"]

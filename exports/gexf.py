@@ -30,9 +30,9 @@ from typing import Any
 
 import networkx as nx
 
-from exports.graphml import gephi_ready, write_atomically
-from model.dates import PartialDate
-from model.errors import UsageError
+from tiegraph.exports.graphml import gephi_ready, write_atomically
+from tiegraph.model.dates import PartialDate
+from tiegraph.model.errors import UsageError
 
 NS = "http://gexf.net/1.3"
 TIMEFORMATS: tuple[str, ...] = ("date", "double")

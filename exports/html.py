@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import base64
 import html
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from exports.graphml import write_atomically
-from graph.trend import format_p
-from model.entities import Dataset, Tie
+from tiegraph.exports.graphml import write_atomically
+from tiegraph.graph.trend import format_p
+from tiegraph.model.entities import Dataset, Tie
 
 CSS = """
 :root { --ink:#1d1d1f; --muted:#6b6b70; --rule:#d9d9de; --soft:#f5f5f7; --accent:#1f4e79; }
@@ -204,7 +205,7 @@ FIGURE_CAPTIONS = {
 
 
 def figures_section(thesis: dict[str, Any]) -> str:
-    from exports.plots import figures, png_bytes
+    from tiegraph.exports.plots import figures, png_bytes
 
     out = []
     for number, (name, figure) in enumerate(figures(thesis).items(), start=1):
@@ -217,7 +218,7 @@ def figures_section(thesis: dict[str, Any]) -> str:
 
 def _thesis_body(thesis: dict[str, Any]) -> list[str]:
     label = thesis.get("label", "not")
-    from graph.thesis import LABELS
+    from tiegraph.graph.thesis import LABELS
 
     test = {k: v for k, v in thesis["test"].items()}
     centrality = thesis["centrality"]

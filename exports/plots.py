@@ -24,8 +24,8 @@ import networkx as nx
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from exports.graphml import write_atomically
-from graph.centrality_time import top_actors
+from tiegraph.exports.graphml import write_atomically
+from tiegraph.graph.centrality_time import top_actors
 
 PLOTS: tuple[str, ...] = ("density", "ties_by_type", "centrality", "network")
 _MODE_STYLE = {"stock": "#1f4e79", "flow": "#c55a11", "window": "#548235"}

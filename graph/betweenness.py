@@ -37,8 +37,8 @@ runs snapshots on threads: no worker processes, no pickling.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Iterable, Iterator
 
 import numpy as np
 
@@ -59,7 +59,7 @@ def betweenness(n: int, u: np.ndarray, v: np.ndarray, *, normalized: bool = True
     """``nx.betweenness_centrality`` of the undirected graph on nodes ``0..n-1`` with edges
     ``(u[i], v[i])``, as an array in node order (self-loops and repeated edges are ignored,
     as in an ``nx.Graph``)."""
-    from graph._betweenness_kernels import raw_betweenness
+    from tiegraph.graph._betweenness_kernels import raw_betweenness
 
     u, v = _simple_edges(n, np.asarray(u), np.asarray(v))
     raw = raw_betweenness(n, u, v)  # sum over ordered (source, target) pairs, as NetworkX sums

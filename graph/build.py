@@ -23,16 +23,17 @@ Two attribute sets (``attributes=``):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Iterable, Literal
+from typing import Literal
 
 import networkx as nx
 
-from model.entities import Dataset, Tie
-from model.errors import UsageError
-from model.runtime import gc_paused
-from model.vocabulary import TIE_TYPES
+from tiegraph.model.entities import Dataset, Tie
+from tiegraph.model.errors import UsageError
+from tiegraph.model.runtime import gc_paused
+from tiegraph.model.vocabulary import TIE_TYPES
 
 Projection = Literal["clique", "star"]
 Level = Literal["actor", "state"]

@@ -21,15 +21,15 @@ splits a tie.
 
 from __future__ import annotations
 
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
-from graph.temporal import Activity, Scope, TieTable, iter_snapshots, resolve_scope, tie_table
-from model.errors import UsageError
-from model.vocabulary import TURKIC_SIX
+from tiegraph.graph.temporal import Activity, Scope, TieTable, iter_snapshots, resolve_scope, tie_table
+from tiegraph.model.errors import UsageError
+from tiegraph.model.vocabulary import TURKIC_SIX
 
 MEASURES: tuple[str, ...] = ("degree", "weighted_degree", "betweenness", "pagerank")
 COLUMNS = ["year", "actor", "name", *MEASURES, "rank", "rank_change"]
@@ -60,8 +60,8 @@ def snapshot_centrality(snapshot: nx.Graph) -> dict[str, dict[str, float]]:
 def resolve_backend(backend: str, n_actors: int) -> str:
     """"networkx", "numba" or "igraph" for ``backend`` ("auto": the fastest installed compiled
     backend above ``AUTO_FAST_NODES`` actors, else networkx)."""
-    from graph.betweenness import numba_available
-    from graph.fast_centrality import igraph_available
+    from tiegraph.graph.betweenness import numba_available
+    from tiegraph.graph.fast_centrality import igraph_available
 
     available = {"numba": numba_available, "igraph": igraph_available}
     if backend not in BACKENDS:
@@ -84,7 +84,7 @@ def _yearly_arrays(graph: nx.MultiGraph, *, years: Sequence[int], scope: Scope, 
     n_actors = len(fixed) if fixed is not None else len(table.names)
     chosen = resolve_backend(backend, n_actors)
     if chosen != "networkx":
-        from graph.fast_centrality import fast_centrality_by_year
+        from tiegraph.graph.fast_centrality import fast_centrality_by_year
 
         yield from fast_centrality_by_year(table, years, scope, activity, engine=chosen, jobs=jobs)
         return

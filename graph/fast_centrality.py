@@ -27,11 +27,11 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from graph.temporal import Activity, Scope, TieTable, resolve_scope, tie_activity
+from tiegraph.graph.temporal import Activity, Scope, TieTable, resolve_scope, tie_activity
 
 #: NetworkX's pagerank defaults (alpha, max_iter, tol), so the iteration stops at the same step
 PAGERANK_ALPHA, PAGERANK_MAX_ITER, PAGERANK_TOL = 0.85, 100, 1.0e-6
@@ -217,7 +217,7 @@ def fast_centrality_by_year(table: TieTable, years: Sequence[int], scope: Scope,
             yield len(per_year[-1][0]), per_year[-1][1], per_year[-1][2]
 
     if engine == "numba":
-        from graph.betweenness import betweenness_many
+        from tiegraph.graph.betweenness import betweenness_many
 
         between: Iterable[np.ndarray] = betweenness_many(graphs(), jobs=jobs)
     else:

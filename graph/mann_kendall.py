@@ -13,7 +13,8 @@ still uses pymannkendall itself (``graph.trend``).
 
 from __future__ import annotations
 
-from typing import NamedTuple, Sequence
+from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 

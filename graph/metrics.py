@@ -7,8 +7,9 @@ when it has no tie, so adding ties, not actors, is what raises density.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import combinations
-from typing import Iterable, Literal
+from typing import Literal
 
 import networkx as nx
 
@@ -82,7 +83,7 @@ def centrality(graph: nx.MultiGraph, *, nodes: Iterable[str] | None = None) -> d
     tie counts.  Eigenvector centrality is only defined on a connected graph:
     it is computed on the largest connected component and is 0 elsewhere.
     """
-    from graph.build import collapse
+    from tiegraph.graph.build import collapse
 
     simple = collapse(graph)
     keep = set(nodes) if nodes is not None else None
@@ -138,7 +139,7 @@ def mann_kendall(series: dict[int, float]) -> dict[str, float | str | int]:
     pymannkendall's ``original_test``, as ported in ``graph.mann_kendall`` so
     that ``tiegraph report`` does not import scipy.stats (same numbers).
     """
-    from graph.mann_kendall import original_test
+    from tiegraph.graph.mann_kendall import original_test
 
     values = [series[y] for y in sorted(series)]
     if len(values) < 3 or len(set(values)) < 2:

@@ -10,11 +10,11 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from graph.build import Level, Projection, TieFilter, build_graph, select_ties
-from graph.temporal import density_series
-from graph.metrics import centrality, density_by_year, mann_kendall, ties_by_year
-from model.entities import Dataset
-from model.vocabulary import TURKIC_SIX
+from tiegraph.graph.build import Level, Projection, TieFilter, build_graph, select_ties
+from tiegraph.graph.metrics import centrality, density_by_year, mann_kendall, ties_by_year
+from tiegraph.graph.temporal import density_series
+from tiegraph.model.entities import Dataset
+from tiegraph.model.vocabulary import TURKIC_SIX
 
 
 @dataclass

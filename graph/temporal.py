@@ -31,21 +31,22 @@ a thousand times with exactly the code that produced the observed one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Iterable, Iterator, Literal, Sequence, Union
+from typing import Literal
 
 import networkx as nx
 import numpy as np
 
-from graph.build import EVENT_KIND
-from model.errors import UsageError
-from model.vocabulary import TURKIC_SIX
+from tiegraph.graph.build import EVENT_KIND
+from tiegraph.model.errors import UsageError
+from tiegraph.model.vocabulary import TURKIC_SIX
 
 Mode = Literal["stock", "flow", "window"]
 MODES: tuple[str, ...] = ("stock", "flow", "window")
 ALL = "all"
 #: a fixed tuple of actor ids, or "all" (the actors present that year)
-Scope = Union[Sequence[str], str]
+Scope = Sequence[str] | str
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class Activity:
         """Whether a tie counts as *formed* (flow, window) rather than as in force (stock)."""
         return self.mode != "stock"
 
-    def with_mode(self, mode: str) -> "Activity":
+    def with_mode(self, mode: str) -> Activity:
         return replace(self, mode=mode)  # type: ignore[arg-type]
 
     def last_years(self, start: np.ndarray, standing: np.ndarray, known_length: np.ndarray) -> np.ndarray:

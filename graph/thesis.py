@@ -33,21 +33,32 @@ treaty signed before ``first_year`` still counts in the stock while in force.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
-from graph.build import Level, Projection, TieFilter, build_graph, select_ties
-from graph.centrality_time import centrality_by_year
-from graph.temporal import (ALL, Activity, DensityKernel, Scope, TieTable, describe_scope,
-                            in_scope_ties, resolve_scope, snapshots, tie_activity, tie_table)
-from graph.trend import (before_after, format_p, mann_kendall_tests, mean_difference, mk_s,
-                         sen_slope, upper_p)
-from graph.yearly import dyad_table, layer_density, records, ties_formed_by_type, yearly_measures
-from model.entities import Dataset
-from model.errors import UsageError
-from model.vocabulary import TURKIC_SIX
+from tiegraph.graph.build import Level, Projection, TieFilter, build_graph, select_ties
+from tiegraph.graph.centrality_time import centrality_by_year
+from tiegraph.graph.temporal import (
+    ALL,
+    Activity,
+    DensityKernel,
+    Scope,
+    TieTable,
+    describe_scope,
+    in_scope_ties,
+    resolve_scope,
+    snapshots,
+    tie_activity,
+    tie_table,
+)
+from tiegraph.graph.trend import before_after, format_p, mann_kendall_tests, mean_difference, mk_s, sen_slope, upper_p
+from tiegraph.graph.yearly import dyad_table, layer_density, records, ties_formed_by_type, yearly_measures
+from tiegraph.model.entities import Dataset
+from tiegraph.model.errors import UsageError
+from tiegraph.model.vocabulary import TURKIC_SIX
 
 NULLS: tuple[str, ...] = ("uniform", "shuffle")
 NULL_NAMES = {"uniform": "uniform timing", "shuffle": "shuffled years, yearly volume kept"}
@@ -83,7 +94,7 @@ class ThesisOptions:
             raise UsageError(f"null model '{self.null}' is not one of: {', '.join(NULLS)}")
 
     @classmethod
-    def from_report(cls, report_options: Any, **overrides: Any) -> "ThesisOptions":
+    def from_report(cls, report_options: Any, **overrides: Any) -> ThesisOptions:
         """Thesis options matching a ``graph.report.ReportOptions`` (its year filter becomes the series span)."""
         flt = report_options.tie_filter
         first = report_options.first_year or flt.start_year

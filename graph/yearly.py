@@ -24,15 +24,25 @@ Definitions (per year, over the scope's actors):
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
-from graph.temporal import (Activity, DensityKernel, Scope, TieTable, in_scope_ties, resolve_scope,
-                            snapshots, tie_activity, tie_table)
-from model.vocabulary import TIE_TYPES, TURKIC_SIX
+from tiegraph.graph.temporal import (
+    Activity,
+    DensityKernel,
+    Scope,
+    TieTable,
+    in_scope_ties,
+    resolve_scope,
+    snapshots,
+    tie_activity,
+    tie_table,
+)
+from tiegraph.model.vocabulary import TIE_TYPES, TURKIC_SIX
 
 HUB = "TUR"
 

@@ -36,9 +36,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from loaders.crosswalk import cow_to_iso3, state_actor
-from loaders.importing import (ExternalFormatError, ImportResult, Note, Skip, TIE_ORDER, finalize,
-                               int_field, ordered, partial_date, read_csv_rows)
+from tiegraph.loaders.crosswalk import cow_to_iso3, state_actor
+from tiegraph.loaders.importing import (
+    TIE_ORDER,
+    ExternalFormatError,
+    ImportResult,
+    Note,
+    Skip,
+    finalize,
+    int_field,
+    ordered,
+    partial_date,
+    read_csv_rows,
+)
 
 SOURCE = "atop"
 DOCUMENT = "ATOP 5.1 (Leeds et al.)"

@@ -6,14 +6,14 @@ either works on fully valid data or reports every problem and builds nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
-from loaders.records import FileProblem, RawRecord, read_records
-from loaders.validate import build_actor, build_tie
-from model.entities import Actor, Dataset, Origin, Tie
-from model.errors import DataValidationError, Problem
-from model.runtime import gc_paused
+from tiegraph.loaders.records import FileProblem, RawRecord, read_records
+from tiegraph.loaders.validate import build_actor, build_tie
+from tiegraph.model.entities import Actor, Dataset, Origin, Tie
+from tiegraph.model.errors import DataValidationError, Problem
+from tiegraph.model.runtime import gc_paused
 
 BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data"
 _DATA_SUFFIXES = (".yaml", ".yml", ".jsonl")

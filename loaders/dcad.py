@@ -34,9 +34,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from loaders.crosswalk import cow_to_iso3, state_actor
-from loaders.importing import (ImportResult, Skip, finalize, int_field, partial_date, read_csv_rows,
-                               tie_record)
+from tiegraph.loaders.crosswalk import cow_to_iso3, state_actor
+from tiegraph.loaders.importing import ImportResult, Skip, finalize, int_field, partial_date, read_csv_rows, tie_record
 
 SOURCE = "dcad"
 DOCUMENT = "DCAD v1.0 (Kinne 2020)"

@@ -20,13 +20,14 @@ import os
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
-from loaders.records import FileProblem, RawRecord, read_records
-from loaders.validate import build_actor, build_tie
-from model.errors import DataValidationError, Problem, TiegraphError
+from tiegraph.loaders.records import FileProblem, RawRecord, read_records
+from tiegraph.loaders.validate import build_actor, build_tie
+from tiegraph.model.errors import DataValidationError, Problem, TiegraphError
 
 #: the fields of a tie record, in the order data/FORMAT.md lists them
 TIE_ORDER = ("id", "type", "participants", "from", "to", "start", "end", "status", "count",
@@ -274,7 +275,7 @@ def end_not_before(start: str | None, end: str | None, where: str, result: Impor
     A bad end is left out, never "repaired"; a bad start is the tie's own
     problem, reported when ``finalize`` validates it.
     """
-    from model.dates import DateFormatError, PartialDate
+    from tiegraph.model.dates import DateFormatError, PartialDate
 
     if end is None:
         return None
@@ -316,7 +317,7 @@ def exercise_participants(values: list[str], to_state: Callable[[str], str | Non
     (warned).  With fewer than two left the record is skipped and reported and
     None returned, else ``(ids, number unidentified, unmapped values)``.
     """
-    from loaders.crosswalk import ORGANIZATIONS, state_actor
+    from tiegraph.loaders.crosswalk import ORGANIZATIONS, state_actor
 
     participants: list[str] = []
     unidentified, unmapped = 0, []
@@ -389,7 +390,7 @@ def finalize(result: ImportResult) -> ImportResult:
 
 def reference_actors(directories: list[Path]) -> dict[str, dict[str, Any]]:
     """Actor records (as written) of existing data directories, by id; unreadable files are ignored."""
-    from loaders.curated import data_files
+    from tiegraph.loaders.curated import data_files
     found: dict[str, dict[str, Any]] = {}
     for directory in directories:
         if not directory.is_dir():
@@ -430,7 +431,7 @@ def _validate(stage: Path, others: list[Path]) -> None:
     data/ties/*.yaml) are not the import's and do not block it; problems in the
     staged files — e.g. a state whose record differs from the bundled one — do.
     """
-    from loaders.curated import load_dataset
+    from tiegraph.loaders.curated import load_dataset
     load_dataset([stage])
     if not others:
         return

@@ -50,10 +50,21 @@ import re
 from pathlib import Path
 from typing import Any
 
-from loaders.crosswalk import iso3_code
-from loaders.importing import (UNIDENTIFIED, ImportResult, Note, Skip, end_not_before, exercise_participants,
-                               finalize, partial_date, read_csv_rows, read_xls_rows, tie_record)
-from model.dates import MAX_YEAR, MIN_YEAR
+from tiegraph.loaders.crosswalk import iso3_code
+from tiegraph.loaders.importing import (
+    UNIDENTIFIED,
+    ImportResult,
+    Note,
+    Skip,
+    end_not_before,
+    exercise_participants,
+    finalize,
+    partial_date,
+    read_csv_rows,
+    read_xls_rows,
+    tie_record,
+)
+from tiegraph.model.dates import MAX_YEAR, MIN_YEAR
 
 SOURCE = "jme"
 DOCUMENT = "JME v3 (D'Orazio, Joint Military Exercises 1970-2010)"

@@ -25,9 +25,18 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from loaders.crosswalk import name_to_iso3
-from loaders.importing import (UNIDENTIFIED, ImportResult, end_not_before, exercise_participants, finalize,
-                               int_field, partial_date, read_csv_rows, tie_record)
+from tiegraph.loaders.crosswalk import name_to_iso3
+from tiegraph.loaders.importing import (
+    UNIDENTIFIED,
+    ImportResult,
+    end_not_before,
+    exercise_participants,
+    finalize,
+    int_field,
+    partial_date,
+    read_csv_rows,
+    tie_record,
+)
 
 SOURCE = "mme"
 DOCUMENT = "MME v7 (D'Orazio & Galambos 2021)"

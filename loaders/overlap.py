@@ -49,12 +49,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from model.entities import Dataset, Tie
+from tiegraph.model.entities import Dataset, Tie
 
 PRIORITY: tuple[str, ...] = ("seeds", "dcad", "atop", "sipri", "mme", "jme")
 FAMILIES: dict[str, str] = {
@@ -213,8 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m loaders.overlap [--list] DIR …``: the overlaps among data directories, by dataset pair."""
     import sys
 
-    from loaders.curated import load_dataset
-    from model.errors import TiegraphError
+    from tiegraph.loaders.curated import load_dataset
+    from tiegraph.model.errors import TiegraphError
 
     args = sys.argv[1:] if argv is None else argv
     show = "--list" in args

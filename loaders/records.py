@@ -8,13 +8,14 @@ and every key keeps its line, and scalars keep the text as written: "2021" stays
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
-from model.errors import Problem
+from tiegraph.model.errors import Problem
 
 try:  # libyaml is ~10x faster; fall back to the pure-Python parser
     _Loader: type = yaml.CSafeLoader

@@ -39,9 +39,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from loaders.crosswalk import name_to_iso3, slug, state_actor
-from loaders.importing import (ExternalFormatError, ImportResult, Note, Skip, TIE_ORDER, finalize,
-                               ordered)
+from tiegraph.loaders.crosswalk import name_to_iso3, slug, state_actor
+from tiegraph.loaders.importing import TIE_ORDER, ExternalFormatError, ImportResult, Note, Skip, finalize, ordered
 
 SOURCE = "sipri"
 DOCUMENT = "SIPRI Arms Transfers Database, trade register"

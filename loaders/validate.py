@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-from loaders.records import RawRecord
-from model.dates import DateFormatError, PartialDate
-from model.entities import Actor, Conflict, Origin, Reading, Source, Tie
-from model.errors import Problem
-from model.vocabulary import ACTOR_KINDS, MEMBERSHIP_ROLES, STATUSES, TIE_TYPES
+from tiegraph.loaders.records import RawRecord
+from tiegraph.model.dates import DateFormatError, PartialDate
+from tiegraph.model.entities import Actor, Conflict, Origin, Reading, Source, Tie
+from tiegraph.model.errors import Problem
+from tiegraph.model.vocabulary import ACTOR_KINDS, MEMBERSHIP_ROLES, STATUSES, TIE_TYPES
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ISO3 = re.compile(r"^[A-Z]{3}$")

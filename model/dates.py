@@ -36,7 +36,7 @@ class PartialDate:
     precision: Precision = "year"
 
     @classmethod
-    def parse(cls, text: object) -> "PartialDate":
+    def parse(cls, text: object) -> PartialDate:
         """Parse "2021", "2021-06", "2021-06-15" or "1990s"; reject anything else.
 
         Parsed dates are cached by their text and shared: a date is frozen, a
@@ -53,7 +53,7 @@ class PartialDate:
         return parsed
 
     @classmethod
-    def _parse(cls, value: str) -> "PartialDate":
+    def _parse(cls, value: str) -> PartialDate:
         for pattern, precision in _PATTERNS:
             match = pattern.match(value)
             if not match:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from model.dates import PartialDate
-from model.vocabulary import TIE_TYPES, TENTATIVE_STATUSES, TieType
+from tiegraph.model.coverage import Coverage
+from tiegraph.model.dates import PartialDate
+from tiegraph.model.vocabulary import TENTATIVE_STATUSES, TIE_TYPES, TieType
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +128,8 @@ class Dataset:
     files: list[str] = field(default_factory=list)
     #: cross-dataset duplicates left out when the data was combined (``loaders.overlap.merge_dataset``)
     overlaps: list[dict[str, Any]] = field(default_factory=list)
+    #: what each dataset covers, by dataset name (``coverage.yaml`` of each data directory)
+    coverage: dict[str, Coverage] = field(default_factory=dict)
 
     def tie(self, tie_id: str) -> Tie:
         for tie in self.ties:

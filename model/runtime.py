@@ -12,8 +12,8 @@ meanwhile is collected at the next collection.
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 
 @contextmanager

@@ -27,20 +27,21 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
-from model.entities import Dataset
-from model.errors import StoreError
-from store import server
-from store.connection import Connection, open_driver, translate_errors
-from store.csvimport import CsvFiles, check, write_csv
-from store.cypher import KIND_LABELS, RELATIONSHIP_TYPES, load_store_cypher
-from store.jvm import admin_error, run_admin
-from store.rows import WritePlan, batches, n_relationships, write_plan
-from store.writer import DEFAULT_BATCH_SIZE, Counts, LoadResult, apply_schema, typed_query, write_centrality
+from tiegraph.model.entities import Dataset
+from tiegraph.model.errors import StoreError
+from tiegraph.store import server
+from tiegraph.store.connection import Connection, open_driver, translate_errors
+from tiegraph.store.csvimport import CsvFiles, check, write_csv
+from tiegraph.store.cypher import KIND_LABELS, RELATIONSHIP_TYPES, load_store_cypher
+from tiegraph.store.jvm import admin_error, run_admin
+from tiegraph.store.rows import WritePlan, batches, n_relationships, write_plan
+from tiegraph.store.writer import DEFAULT_BATCH_SIZE, Counts, LoadResult, apply_schema, typed_query, write_centrality
 
 DATABASE = "neo4j"  # Community has one user database, the default one the importer replaces
 PENDING = "bulk-import.pending"

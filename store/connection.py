@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
-from model.errors import StoreError
+from tiegraph.model.errors import StoreError
 
 DEFAULT_URI = "bolt://localhost:7687"
 DEFAULT_USER = "neo4j"
@@ -44,7 +45,7 @@ class Connection:
 
     @classmethod
     def from_env(cls, uri: str | None = None, user: str | None = None, password: str | None = None,
-                 database: str | None = None) -> "Connection":
+                 database: str | None = None) -> Connection:
         """Explicit values win, then NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD / NEO4J_DATABASE."""
         return cls(
             uri=uri or os.environ.get("NEO4J_URI") or DEFAULT_URI,

@@ -41,15 +41,16 @@ import math
 import multiprocessing
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
-from typing import IO, Any, Callable
+from typing import IO, Any
 
-from model.errors import StoreError
-from model.runtime import gc_paused
-from store.rows import WritePlan, pair_key, pairs, tie_props
+from tiegraph.model.errors import StoreError
+from tiegraph.model.runtime import gc_paused
+from tiegraph.store.rows import WritePlan, pair_key, pairs, tie_props
 
 ARRAY_DELIMITER = "\x1f"
 LIST_LEAD = "\x1e"  # trimmed by the importer; makes [""] a non-empty field

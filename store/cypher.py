@@ -21,11 +21,11 @@ pasted into Browser fails instead of writing a bogus ``__TYPE__`` relationship.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
-from model.errors import StoreError, UsageError
-from model.vocabulary import ACTOR_KINDS, TIE_TYPES
+from tiegraph.model.errors import StoreError, UsageError
+from tiegraph.model.vocabulary import ACTOR_KINDS, TIE_TYPES
 
 CYPHER_DIR = Path(__file__).resolve().parent.parent / "cypher"
 STORE_DIR = CYPHER_DIR / "store"
@@ -44,7 +44,7 @@ RELATIONSHIP_TYPES: dict[str, str] = {t.relationship: t.name for t in TIE_TYPES.
 _IDENTIFIER = re.compile(r"^[A-Z][A-Za-z0-9_]*$")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_store_cypher(name: str) -> str:
     """The text of ``cypher/store/NAME.cypher`` (a file shipped with the tool)."""
     path = STORE_DIR / f"{name}.cypher"

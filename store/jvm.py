@@ -20,11 +20,12 @@ import re
 import shutil
 import signal
 import subprocess
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 
-from model.errors import StoreError
+from tiegraph.model.errors import StoreError
 
 try:  # Unix only; without it concurrent starts on one work directory are not serialised.
     import fcntl

@@ -23,16 +23,17 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import replace
-from typing import Any, Iterable
+from typing import Any
 
-from loaders.records import RawRecord
-from loaders.validate import build_actor, build_tie
-from model.entities import Actor, Dataset, Origin, Tie
-from model.errors import DataValidationError, Problem, StoreError
-from model.vocabulary import TIE_TYPES
-from store.cypher import KIND_LABELS, RELATIONSHIP_TYPES, load_store_cypher
-from store.rows import ACTOR_PROPERTIES, ATTR_PREFIX, pair_key, relationship_rows
+from tiegraph.loaders.records import RawRecord
+from tiegraph.loaders.validate import build_actor, build_tie
+from tiegraph.model.entities import Actor, Dataset, Origin, Tie
+from tiegraph.model.errors import DataValidationError, Problem, StoreError
+from tiegraph.model.vocabulary import TIE_TYPES
+from tiegraph.store.cypher import KIND_LABELS, RELATIONSHIP_TYPES, load_store_cypher
+from tiegraph.store.rows import ACTOR_PROPERTIES, ATTR_PREFIX, pair_key, relationship_rows
 
 _LABEL_KINDS = {label: kind for kind, label in KIND_LABELS.items()}
 _SOURCE_LISTS = {"document": "source_documents", "locator": "source_locators",
@@ -69,7 +70,7 @@ def _origin_of(props: dict[str, Any]) -> Origin | None:
 
 def actor_record(labels: list[str], props: dict[str, Any], label: str) -> RawRecord:
     """The ``actors.yaml`` record of an actor node (kind from ``kind``, else from its label)."""
-    kind = props.get("kind") or next((_LABEL_KINDS[l] for l in labels if l in _LABEL_KINDS), None)
+    kind = props.get("kind") or next((_LABEL_KINDS[name] for name in labels if name in _LABEL_KINDS), None)
     data = {k: props[k] for k in ("id", "name", "aliases", "country", "note") if props.get(k) is not None}
     if kind is not None:
         data["kind"] = kind

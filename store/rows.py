@@ -24,16 +24,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import warnings
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
-from typing import Any, Iterable, Iterator
+from typing import Any
 
-from model.dates import PartialDate
-from model.entities import Actor, Dataset, Tie
-from model.errors import StoreError
-from model.vocabulary import TIE_TYPES
-from store.cypher import KIND_LABELS
+from tiegraph.model.dates import PartialDate
+from tiegraph.model.entities import Actor, Dataset, Tie
+from tiegraph.model.errors import StoreError
+from tiegraph.model.vocabulary import TIE_TYPES
+from tiegraph.store.cypher import KIND_LABELS
 
 #: relationship properties a tie always or sometimes carries (besides ``attr_*``)
 TIE_PROPERTIES: tuple[str, ...] = (
@@ -330,7 +331,7 @@ def centrality_rows(dataset: Dataset) -> list[dict[str, Any]]:
     gets every property (0.0 when it has no tie), so nothing stale survives a
     reload.
     """
-    from graph.build import build_graph
+    from tiegraph.graph.build import build_graph
 
     overall = _centrality(build_graph(dataset, level="actor"))
     year = latest_year(dataset)
@@ -357,8 +358,8 @@ def _centrality(graph: Any) -> dict[str, dict[str, float]]:
     import networkx as nx
     import numpy as np
 
-    from graph.build import collapse
-    from graph.metrics import centrality
+    from tiegraph.graph.build import collapse
+    from tiegraph.graph.metrics import centrality
 
     try:
         with warnings.catch_warnings():  # networkx warns "k >= N - 1" before failing on tiny graphs

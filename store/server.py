@@ -30,9 +30,20 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from model.errors import StoreError
-from store.jvm import (ENTRY_POINT, JVM_FLAGS, NEO4J_VERSION, admin_error, classpath, default_home,  # noqa: F401
-                       java, locked, neo4j_env, resolve_jars, run_admin)
+from tiegraph.model.errors import StoreError
+from tiegraph.store.jvm import (  # noqa: F401
+    ENTRY_POINT,
+    JVM_FLAGS,
+    NEO4J_VERSION,
+    admin_error,
+    classpath,
+    default_home,
+    java,
+    locked,
+    neo4j_env,
+    resolve_jars,
+    run_admin,
+)
 
 USER = "neo4j"
 #: The tests run two or three such servers side by side on a 2-core, 24 GB machine (CI too); a

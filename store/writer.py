@@ -36,17 +36,25 @@ Why this shape:
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
-from functools import lru_cache
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Callable, Iterator, TypeVar
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, TypeVar
 
-from model.entities import Dataset
-from model.errors import StoreError
-from model.runtime import gc_paused
-from store.cypher import (KIND_LABELS, RELATIONSHIP_TYPES, SCHEMA_FILE, load_store_cypher,
-                          split_statements, with_label, with_relationship_type)
-from store.rows import WritePlan, batches, centrality_rows, tie_batches, write_plan
+from tiegraph.model.entities import Dataset
+from tiegraph.model.errors import StoreError
+from tiegraph.model.runtime import gc_paused
+from tiegraph.store.cypher import (
+    KIND_LABELS,
+    RELATIONSHIP_TYPES,
+    SCHEMA_FILE,
+    load_store_cypher,
+    split_statements,
+    with_label,
+    with_relationship_type,
+)
+from tiegraph.store.rows import WritePlan, batches, centrality_rows, tie_batches, write_plan
 
 #: relationships per write transaction; 10,000 keeps a transaction's state to a few tens of MB
 #: of server heap (see BENCHMARKS.md, "Neo4j load", for the measurements behind it)
@@ -69,7 +77,7 @@ def _run_statements(tx: Any, statements: list[str]) -> None:
         tx.run(statement).consume()
 
 
-@lru_cache(maxsize=None)
+@cache
 def typed_query(name: str, relationship: str) -> str:
     """``cypher/store/NAME.cypher`` with its ``{{REL_TYPE}}`` set to a vocabulary type."""
     return with_relationship_type(load_store_cypher(name), relationship)

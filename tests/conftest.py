@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+#: the real-Neo4j fixtures (neo4j_server, empty_db), available to every test module
+pytest_plugins = ["neo4j_fixtures"]
 
 TINY_ACTORS = """\
 - {id: TUR, kind: state, name: Türkiye, aliases: [Turkey]}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cli import app
+from tiegraph.cli import app
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 

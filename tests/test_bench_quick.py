@@ -66,7 +66,7 @@ def test_bench_neo4j_load_quick(tmp_path_factory):
     import os
     import re
 
-    from tests.conftest_neo4j import require_local_prerequisites
+    from neo4j_fixtures import require_local_prerequisites
 
     if not os.environ.get("NEO4J_URI"):
         require_local_prerequisites()

@@ -6,13 +6,13 @@ import gc
 
 import pytest
 
-from graph.build import ANALYSIS_KEYS, build_graph, edge_attributes
-from graph.metrics import centrality, density_by_year, ties_by_year
-from graph.temporal import tie_table
-from loaders.curated import load_dataset
-from model.dates import PartialDate
-from model.errors import DataValidationError, UsageError
-from model.vocabulary import TURKIC_SIX
+from tiegraph.graph.build import ANALYSIS_KEYS, build_graph, edge_attributes
+from tiegraph.graph.metrics import centrality, density_by_year, ties_by_year
+from tiegraph.graph.temporal import tie_table
+from tiegraph.loaders.curated import load_dataset
+from tiegraph.model.dates import PartialDate
+from tiegraph.model.errors import DataValidationError, UsageError
+from tiegraph.model.vocabulary import TURKIC_SIX
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,11 @@ from collections import Counter
 
 import networkx as nx
 import pytest
+from helpers import SHARED
 
-from cli import app
-from loaders.curated import load_dataset
-from model.vocabulary import TIE_TYPES, TURKIC_SIX
-from tests.conftest import SHARED
+from tiegraph.cli import app
+from tiegraph.loaders.curated import load_dataset
+from tiegraph.model.vocabulary import TIE_TYPES, TURKIC_SIX
 
 SEEDS = SHARED / "seeds"
 SEED_FILES = ("000_aaf3a176c6627d9d.txt", "001_71c9f0d4bc10540e.txt", "002_0265e72da460c71f.txt",

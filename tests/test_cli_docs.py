@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import typer.main
+from helpers import REPO
 
-from cli import app
-from tests.conftest import REPO
+from tiegraph.cli import app
 
 
 def leaf_commands():

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import pytest
 
-from graph.build import build_graph
-from graph.metrics import density_by_year, ties_by_year
-from graph.temporal import Activity, density_series, snapshots, tie_table
-from graph.thesis import trend_test
-from graph.yearly import records, ties_formed_by_type, yearly_measures
-from loaders.curated import load_dataset
+from tiegraph.graph.build import build_graph
+from tiegraph.graph.metrics import density_by_year, ties_by_year
+from tiegraph.graph.temporal import Activity, density_series, snapshots, tie_table
+from tiegraph.graph.thesis import trend_test
+from tiegraph.graph.yearly import records, ties_formed_by_type, yearly_measures
+from tiegraph.loaders.curated import load_dataset
 
 SCOPE = ("TUR", "AZE", "KAZ")
 YEARS = [1990, 1991, 1992, 1993, 1994, 1995]
@@ -111,7 +111,7 @@ def test_thesis_flow_series_uses_the_same_rule(graph):
 
 
 def test_a_filtered_out_predecessor_makes_its_pairs_new(make_data):
-    from graph.build import TieFilter, select_ties
+    from tiegraph.graph.build import TieFilter, select_ties
 
     data = load_dataset(make_data(SPELLS))
     later = build_graph(data, select_ties(data, TieFilter(start_year=1992)), attributes="analysis")
@@ -121,7 +121,7 @@ def test_a_filtered_out_predecessor_makes_its_pairs_new(make_data):
 
 @pytest.mark.parametrize("backend", ["igraph", "numba"])
 def test_fast_centrality_paths_apply_the_same_rule(graph, backend):
-    from graph.centrality_time import centrality_by_year
+    from tiegraph.graph.centrality_time import centrality_by_year
 
     if backend == "numba":
         pytest.importorskip("numba")

@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 from lxml import etree
 
-from cli import app
-from exports.csv_tables import write_gephi_csv
-from exports.gexf import NS, edge_spell, read_gexf, write_gexf
-from graph.build import build_graph, select_ties
-from loaders.curated import load_dataset
+from tiegraph.cli import app
+from tiegraph.exports.csv_tables import write_gephi_csv
+from tiegraph.exports.gexf import NS, edge_spell, read_gexf, write_gexf
+from tiegraph.graph.build import build_graph, select_ties
+from tiegraph.loaders.curated import load_dataset
 
 FIXTURE = Path(__file__).parent / "fixtures" / "thesis"
 
@@ -59,7 +59,7 @@ def test_gexf_round_trip_edges_spells_and_attributes(graph, tmp_path, timeformat
     assert back["edges"]["t7-tur-tkm-training-2014"]["source"] == "TUR"
     assert back["edges"]["t5-kgz-uzb-intel-2019"]["attrs"]["tentative"] is True
     # every attribute value of every edge survives (as the GraphML-cleaned value)
-    for a, b, key, data in graph.edges(keys=True, data=True):
+    for _a, _b, key, data in graph.edges(keys=True, data=True):
         if key in back["edges"]:
             assert back["edges"][key]["attrs"]["tie_id"] == data["tie_id"]
             assert back["edges"][key]["attrs"]["count"] == data["count"]

@@ -10,13 +10,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.generate import generate
-from graph.betweenness import betweenness, betweenness_many, numba_available
-from graph.build import build_graph
-from graph.centrality_time import AUTO_FAST_NODES, centrality_by_year, ranks_of, resolve_backend
-from graph.fast_centrality import igraph_available
-from graph.temporal import Activity
-from loaders.curated import load_dataset
-from model.errors import UsageError
+from tiegraph.graph.betweenness import betweenness, betweenness_many, numba_available
+from tiegraph.graph.build import build_graph
+from tiegraph.graph.centrality_time import AUTO_FAST_NODES, centrality_by_year, ranks_of, resolve_backend
+from tiegraph.graph.fast_centrality import igraph_available
+from tiegraph.graph.temporal import Activity
+from tiegraph.loaders.curated import load_dataset
+from tiegraph.model.errors import UsageError
 
 YEARS = list(range(2005, 2026))
 EXACT = ["year", "actor", "name", "rank", "rank_change"]

@@ -7,10 +7,10 @@ import json
 import networkx as nx
 import pytest
 
-from cli import app
-from graph.build import TieFilter, build_graph, select_ties
-from graph.metrics import centrality, density_by_year, mann_kendall, ties_by_year
-from loaders.curated import load_dataset
+from tiegraph.cli import app
+from tiegraph.graph.build import TieFilter, build_graph, select_ties
+from tiegraph.graph.metrics import centrality, density_by_year, mann_kendall, ties_by_year
+from tiegraph.loaders.curated import load_dataset
 
 # Scope TUR, AZE, KAZ, KGZ -> 6 dyads.
 TINY_TIES = """\
@@ -72,7 +72,7 @@ def test_density_cumulative_and_flow_by_hand(tiny):
 
 def test_scope_actor_without_ties_still_counts(tiny):
     graph = build_graph(tiny, level="state")
-    from graph.metrics import scope_density
+    from tiegraph.graph.metrics import scope_density
     # TUR-AZE tied; the scope (TUR, AZE, KGZ) has 3 dyads; by 2015 only one is tied.
     assert scope_density(graph, ("TUR", "AZE", "KGZ"), year=2015) == pytest.approx(1 / 3)
 

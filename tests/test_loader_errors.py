@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cli import app
-from loaders.curated import load_dataset
-from model.errors import DataValidationError
+from tiegraph.cli import app
+from tiegraph.loaders.curated import load_dataset
+from tiegraph.model.errors import DataValidationError
 
 GOOD = """\
 - id: tur-aze-2021

@@ -10,9 +10,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from loaders.curated import load_dataset
-from model.dates import DateFormatError, PartialDate
-from model.errors import DataValidationError
+from tiegraph.loaders.curated import load_dataset
+from tiegraph.model.dates import DateFormatError, PartialDate
+from tiegraph.model.errors import DataValidationError
 
 ACTORS = "- {id: TUR, kind: state, name: Türkiye}\n- {id: AZE, kind: state, name: Azerbaijan}\n"
 FIELDS = ["id", "type", "participants", "from", "to", "start", "end", "status", "count", "title",

@@ -13,19 +13,19 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cli import app
-from loaders.atop import read_atop
-from loaders.crosswalk import cow_to_iso3, name_to_iso3, state_actor
-from loaders.curated import BUNDLED_DATA, load_dataset
-from loaders.dcad import read_dcad
-from loaders.importing import (ExternalFormatError, ImportResult, align_actors, jsonl, write_import)
-from loaders.mme import read_mme
-from loaders.overlap import datasets_used, find_overlaps, merge_overlaps
-from loaders.sipri import read_sipri
-from model.dates import PartialDate
-from model.entities import Source, Tie
-from model.errors import DataValidationError
-from model.vocabulary import TURKIC_SIX
+from tiegraph.cli import app
+from tiegraph.loaders.atop import read_atop
+from tiegraph.loaders.crosswalk import cow_to_iso3, name_to_iso3, state_actor
+from tiegraph.loaders.curated import BUNDLED_DATA, load_dataset
+from tiegraph.loaders.dcad import read_dcad
+from tiegraph.loaders.importing import ExternalFormatError, ImportResult, align_actors, jsonl, write_import
+from tiegraph.loaders.mme import read_mme
+from tiegraph.loaders.overlap import datasets_used, find_overlaps, merge_overlaps
+from tiegraph.loaders.sipri import read_sipri
+from tiegraph.model.dates import PartialDate
+from tiegraph.model.entities import Source, Tie
+from tiegraph.model.errors import DataValidationError
+from tiegraph.model.vocabulary import TURKIC_SIX
 
 FIXTURES = Path(__file__).parent / "fixtures" / "external"
 REPO = Path(__file__).resolve().parent.parent
@@ -307,7 +307,7 @@ def test_imported_states_reuse_bundled_records(tmp_path: Path) -> None:
     with pytest.raises(DataValidationError, match="duplicate actor id"):
         write_import(renamed, tmp_path / "bad", [reference])
     assert not (tmp_path / "bad").exists()  # nothing written, not even the directory
-    from loaders.importing import reference_actors
+    from tiegraph.loaders.importing import reference_actors
     align_actors(result, reference_actors([reference]))
     write_import(result, tmp_path / "good", [reference])
     assert load_dataset([reference, tmp_path / "good"]).actors["TUR"].name == "Republic of Türkiye"

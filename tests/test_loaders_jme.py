@@ -9,20 +9,19 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from test_loaders_external import EXTERNAL, FIXTURES, full, loads, reasons, tie
 from typer.testing import CliRunner
 
-from cli import app
-from loaders.crosswalk import iso3_code
-from loaders.curated import BUNDLED_DATA, load_dataset
-from loaders.importing import (ExternalFormatError, align_actors, read_xls_rows, reference_actors,
-                               write_import)
-from loaders.jme import REQUIRED, SHEET, read_jme
-from loaders.mme import read_mme
-from loaders.overlap import find_overlaps
-from model.dates import PartialDate
-from model.entities import Source, Tie
-from model.vocabulary import TURKIC_SIX
-from tests.test_loaders_external import EXTERNAL, FIXTURES, full, loads, reasons, tie
+from tiegraph.cli import app
+from tiegraph.loaders.crosswalk import iso3_code
+from tiegraph.loaders.curated import BUNDLED_DATA, load_dataset
+from tiegraph.loaders.importing import ExternalFormatError, align_actors, read_xls_rows, reference_actors, write_import
+from tiegraph.loaders.jme import REQUIRED, SHEET, read_jme
+from tiegraph.loaders.mme import read_mme
+from tiegraph.loaders.overlap import find_overlaps
+from tiegraph.model.dates import PartialDate
+from tiegraph.model.entities import Source, Tie
+from tiegraph.model.vocabulary import TURKIC_SIX
 
 EXCERPT = FIXTURES / "jme" / "jme_v3_sheet1_2.csv"
 WORKBOOK = EXTERNAL / "jme-v3" / "jme_v3.xls" if EXTERNAL else None
@@ -107,7 +106,7 @@ def test_xls_cells_as_text() -> None:
     """Cells become text as a CSV export holds them (what lets one row builder serve both)."""
     from xlrd.sheet import Cell
 
-    from loaders.importing import _xls_text
+    from tiegraph.loaders.importing import _xls_text
     assert [_xls_text(Cell(kind, value), 0) for kind, value in [
         (1, "FTX"), (2, 1974.0), (2, -9.0), (2, 2.5), (3, 40343.0), (3, 42282.5), (3, -9.0), (4, 1), (5, 42),
         (0, ""), (6, "")]] == ["FTX", "1974", "-9", "2.5", "2010-06-14", "2015-10-05 12:00:00", "-9", "TRUE",

@@ -6,7 +6,7 @@ import numpy as np
 import pymannkendall as mk
 import pytest
 
-from graph.mann_kendall import original_test
+from tiegraph.graph.mann_kendall import original_test
 
 
 def _series() -> list[np.ndarray]:

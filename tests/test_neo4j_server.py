@@ -15,13 +15,13 @@ import urllib.request
 
 import neo4j
 import pytest
+from neo4j_fixtures import local_workdir, require_local_prerequisites
 from typer.testing import CliRunner
 
-from cli import app
-from model.errors import StoreError
-from store import server
-from store.connection import Connection, open_driver
-from tests.conftest_neo4j import local_workdir, neo4j_server, require_local_prerequisites  # noqa: F401
+from tiegraph.cli import app
+from tiegraph.model.errors import StoreError
+from tiegraph.store import server
+from tiegraph.store.connection import Connection, open_driver
 
 
 def _http_get(url: str) -> tuple[int, str, str]:

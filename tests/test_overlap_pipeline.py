@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from cli import app
-from loaders.curated import BUNDLED_DATA
+from tiegraph.cli import app
+from tiegraph.loaders.curated import BUNDLED_DATA
 
 FIXTURES = Path(__file__).parent / "fixtures" / "external"
 IMPORTS = {
@@ -39,7 +39,7 @@ def data_args(tmp_path_factory) -> list[str]:
 
 
 def test_overlap_listing_counts_the_pairs(data_args, capsys):
-    from loaders.overlap import main
+    from tiegraph.loaders.overlap import main
 
     assert main([a for a in data_args if a != "--data"]) == 0
     out = capsys.readouterr().out
@@ -65,8 +65,8 @@ def test_report_counts_each_duplicate_once(runner, data_args):
 def test_exports_leave_the_duplicates_out(runner, data_args, tmp_path):
     import networkx as nx
 
-    from loaders.curated import load_dataset
-    from loaders.overlap import find_overlaps
+    from tiegraph.loaders.curated import load_dataset
+    from tiegraph.loaders.overlap import find_overlaps
 
     pairs = find_overlaps(load_dataset([Path(a) for a in data_args if a != "--data"]))
     out = tmp_path / "ties.graphml"

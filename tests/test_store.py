@@ -19,23 +19,41 @@ from typing import Any
 
 import networkx as nx
 import pytest
+from helpers import REPO
 from typer.testing import CliRunner
 
-from cli import app
-from graph.report import build_report
-from loaders.curated import load_dataset
-from model.errors import DataValidationError, StoreError
-from model.vocabulary import TIE_TYPES
-from store.connection import Connection, open_driver
-from store.cypher import (CYPHER_DIR, SCHEMA_FILE, library_queries, read_query_file, single_statement,
-                          split_statements, with_label, with_relationship_type)
-from store.query import parse_params, parse_value
-from store.readback import dataset_from_records, read_dataset
-from store.rows import (CENTRALITY_PROPERTIES, TIE_PROPERTIES, batches, build_rows, centrality_rows, expected_counts,
-                        pairs, relationship_rows, tie_batches, tie_write_row, write_plan)
-from store.writer import apply_schema, database_counts, load_into, typed_query
-from tests.conftest import REPO
-from tests.conftest_neo4j import neo4j_server  # noqa: F401  (session fixture: a real Neo4j 5.26)
+from tiegraph.cli import app
+from tiegraph.graph.report import build_report
+from tiegraph.loaders.curated import load_dataset
+from tiegraph.model.errors import DataValidationError, StoreError
+from tiegraph.model.vocabulary import TIE_TYPES
+from tiegraph.store.connection import Connection, open_driver
+from tiegraph.store.cypher import (
+    CYPHER_DIR,
+    SCHEMA_FILE,
+    library_queries,
+    read_query_file,
+    single_statement,
+    split_statements,
+    with_label,
+    with_relationship_type,
+)
+from tiegraph.store.query import parse_params, parse_value
+from tiegraph.store.readback import dataset_from_records, read_dataset
+from tiegraph.store.rows import (
+    CENTRALITY_PROPERTIES,
+    TIE_PROPERTIES,
+    batches,
+    build_rows,
+    centrality_rows,
+    expected_counts,
+    pairs,
+    relationship_rows,
+    tie_batches,
+    tie_write_row,
+    write_plan,
+)
+from tiegraph.store.writer import apply_schema, database_counts, load_into, typed_query
 
 FIXTURE = REPO / "tests" / "fixtures" / "store"
 

@@ -25,29 +25,30 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
+from helpers import REPO
+from neo4j_fixtures import kill_when, own_server, run
+from test_store import REPORT_VARIANTS, _close
+from test_store_injection import hostile_dataset
 from typer.testing import CliRunner
 
 from bench.generate import generate
-from cli import app
-from loaders.curated import load_dataset
-from model.dates import PartialDate
-from model.entities import Actor, Conflict, Dataset, Reading, Source, Tie
-from model.errors import DataValidationError, StoreError
-from store import server
-from store.bulk import PENDING, replace_store
-from store.connection import Connection, open_driver
-from store.csvimport import LIST_LEAD, _Writer, cells_of, write_csv
-from store.readback import read_dataset
-from store.rows import expected_counts, tie_props, write_plan
-from store.writer import database_counts, load_into
-from tests.conftest import REPO
-from tests.conftest_neo4j import empty_db, kill_when, neo4j_server, own_server, run  # noqa: F401
-from tests.test_store import REPORT_VARIANTS, _close
-from tests.test_store_injection import hostile_dataset
+from tiegraph.cli import app
+from tiegraph.loaders.curated import load_dataset
+from tiegraph.model.dates import PartialDate
+from tiegraph.model.entities import Actor, Conflict, Dataset, Reading, Source, Tie
+from tiegraph.model.errors import DataValidationError, StoreError
+from tiegraph.store import server
+from tiegraph.store.bulk import PENDING, replace_store
+from tiegraph.store.connection import Connection, open_driver
+from tiegraph.store.csvimport import LIST_LEAD, _Writer, cells_of, write_csv
+from tiegraph.store.readback import read_dataset
+from tiegraph.store.rows import expected_counts, tie_props, write_plan
+from tiegraph.store.writer import database_counts, load_into
 
 FIXTURE = REPO / "tests" / "fixtures" / "store"
 
@@ -187,7 +188,7 @@ def test_bulk_load_stores_what_the_online_load_stores(bulk, empty_db):
     dataset = edge_dataset()
     _, online = empty_db
     load_into(online, "neo4j", dataset)
-    from store.bulk import bulk_load
+    from tiegraph.store.bulk import bulk_load
 
     result = bulk_load(bulk, dataset, replace=True)
     assert result.phases.keys() >= {"csv", "stop", "import", "start", "schema", "patch", "verify"}
@@ -277,7 +278,7 @@ def test_a_bulk_load_killed_during_the_import_is_completed_by_running_it_again(b
         pytest.skip("needs /proc to see the importer")
     data = _synthetic(tmp_path / "data", 20_000)
     dataset = load_dataset([data])
-    command = [sys.executable, "-c", "from cli import main; main()", "load", "--bulk", "--replace",
+    command = [sys.executable, "-c", "from tiegraph.cli import main; main()", "load", "--bulk", "--replace",
                "--workdir", str(bulk), "--data", str(data), "--no-centrality"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     kill_when(command, env, lambda: (bulk / PENDING).exists() and server.running_pid(bulk) is None

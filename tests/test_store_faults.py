@@ -23,19 +23,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import REPO
+from neo4j_fixtures import kill_when, own_server, run
 from typer.testing import CliRunner
 
 from bench.generate import generate
-from cli import app
-from loaders.curated import load_dataset
-from model.errors import StoreError
-from store import server
-from store.connection import Connection
-from store.readback import read_dataset
-from store.rows import expected_counts, n_relationships
-from store.writer import database_counts, load_into
-from tests.conftest import REPO
-from tests.conftest_neo4j import empty_db, kill_when, neo4j_server, own_server, run  # noqa: F401
+from tiegraph.cli import app
+from tiegraph.loaders.curated import load_dataset
+from tiegraph.model.errors import StoreError
+from tiegraph.store import server
+from tiegraph.store.connection import Connection
+from tiegraph.store.readback import read_dataset
+from tiegraph.store.rows import expected_counts, n_relationships
+from tiegraph.store.writer import database_counts, load_into
 
 FIXTURE = REPO / "tests" / "fixtures" / "store"
 
@@ -47,7 +47,7 @@ def env_for(conn: Connection) -> dict[str, str]:
 
 def tiegraph(*args: str) -> list[str]:
     """The command line a user runs (``cli.main`` in a fresh interpreter)."""
-    return [sys.executable, "-c", "from cli import main; main()", *args]
+    return [sys.executable, "-c", "from tiegraph.cli import main; main()", *args]
 
 
 def counts(driver: Any) -> tuple[dict, dict, dict]:

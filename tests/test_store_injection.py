@@ -16,18 +16,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from neo4j_fixtures import run
 from typer.testing import CliRunner
 
-from cli import app
-from loaders.curated import load_dataset
-from model.dates import PartialDate
-from model.entities import Actor, Dataset, Source, Tie
-from model.errors import StoreError
-from store.connection import Connection
-from store.readback import read_dataset
-from store.rows import expected_counts
-from store.writer import database_counts, load_into
-from tests.conftest_neo4j import empty_db, neo4j_server, run  # noqa: F401
+from tiegraph.cli import app
+from tiegraph.loaders.curated import load_dataset
+from tiegraph.model.dates import PartialDate
+from tiegraph.model.entities import Actor, Dataset, Source, Tie
+from tiegraph.model.errors import StoreError
+from tiegraph.store.connection import Connection
+from tiegraph.store.readback import read_dataset
+from tiegraph.store.rows import expected_counts
+from tiegraph.store.writer import database_counts, load_into
 
 HOSTILE = [
     "'}) MATCH (n) DETACH DELETE n //",

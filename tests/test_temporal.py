@@ -23,13 +23,19 @@ from pathlib import Path
 
 import pytest
 
-from graph.build import TieFilter, build_graph, select_ties
-from graph.centrality_time import centrality_by_year, top_actors
-from graph.temporal import ALL, Activity, density_series, snapshots
-from graph.yearly import (dyad_table, freeman_centralization, layer_density, records,
-                          ties_formed_by_type, yearly_measures)
-from loaders.curated import load_dataset
-from model.errors import UsageError
+from tiegraph.graph.build import TieFilter, build_graph, select_ties
+from tiegraph.graph.centrality_time import centrality_by_year, top_actors
+from tiegraph.graph.temporal import ALL, Activity, density_series, snapshots
+from tiegraph.graph.yearly import (
+    dyad_table,
+    freeman_centralization,
+    layer_density,
+    records,
+    ties_formed_by_type,
+    yearly_measures,
+)
+from tiegraph.loaders.curated import load_dataset
+from tiegraph.model.errors import UsageError
 
 FIXTURE = Path(__file__).parent / "fixtures" / "thesis"
 YEARS = list(range(2014, 2021))

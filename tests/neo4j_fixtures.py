@@ -7,10 +7,10 @@ directory and stops it when the session ends.  Without Java or Maven a developer
 gets a skip; under CI=true every failure to start is a test failure, so a broken
 setup can never pass as "all skipped".
 
-Use it by importing it into a test module
-(``from tests.conftest_neo4j import neo4j_server``) or with
-``pytest_plugins = ["tests.conftest_neo4j"]`` in tests/conftest.py.  Imported into
-several modules it still starts one server: the instance is shared and counted.
+Registered for every test module by ``pytest_plugins`` in tests/conftest.py;
+the helpers that are not fixtures (``run``, ``own_server``, ``kill_when``) are imported
+by name (``from neo4j_fixtures import run``). One server is started per session and
+shared by every test that asks for it.
 
 ``empty_db`` (a driver on that server, its database emptied) and ``run`` are the
 setup the store tests share; ``own_server`` starts a throwaway local server in a
@@ -27,15 +27,16 @@ import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 
-from model.errors import StoreError
-from store import server
-from store.connection import Connection, open_driver
-from store.server import ServerInfo
+from tiegraph.model.errors import StoreError
+from tiegraph.store import server
+from tiegraph.store.connection import Connection, open_driver
+from tiegraph.store.server import ServerInfo
 
 #: seconds; a cold jar download is not included (resolve_jars runs before the clock starts)
 START_TIMEOUT = float(os.environ.get("TIEGRAPH_NEO4J_START_TIMEOUT", "180"))
@@ -138,7 +139,7 @@ def kill_when(command: list[str], env: dict[str, str], ready: Callable[[], bool]
 
     Fails if it ends by itself first or is not ready within ``timeout`` seconds.
     """
-    from tests.conftest import REPO
+    from helpers import REPO
 
     proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
