@@ -20,6 +20,9 @@ from tiegraph.model.entities import Dataset
 from tiegraph.model.errors import TiegraphError, UsageError
 from tiegraph.model.vocabulary import TURKIC_SIX
 
+#: where ``tiegraph neo4j start`` keeps a local server (and ``load --bulk`` finds it)
+DEFAULT_WORKDIR = Path(".tiegraph") / "neo4j"
+
 F = TypeVar("F", bound=Callable)
 
 
@@ -93,3 +96,34 @@ def parse_scope(scope: str | None, dataset: Dataset | None = None) -> tuple[str,
 def check_choice(option: str, value: str, choices: tuple[str, ...]) -> None:
     if value not in choices:
         raise UsageError(f"{option} '{value}' is not one of: {', '.join(choices)}")
+
+
+UriOpt = Annotated[str | None, typer.Option(
+    "--uri", help="Neo4j Bolt URI (default: $NEO4J_URI or bolt://localhost:7687).", show_default=False)]
+UserOpt = Annotated[str | None, typer.Option(
+    "--user", help="Neo4j user (default: $NEO4J_USER or neo4j); the password is read from $NEO4J_PASSWORD.",
+    show_default=False)]
+DatabaseOpt = Annotated[str | None, typer.Option(
+    "--database", help="Database name (default: $NEO4J_DATABASE or neo4j; community edition has only neo4j).",
+    show_default=False)]
+SourceOpt = Annotated[str, typer.Option(
+    "--source", help="files: read the data directories; neo4j: read the graph back from Neo4j "
+                     "(NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE), Browser edits included.")]
+SOURCES = ("files", "neo4j")
+
+
+def dataset_from_source(source: str, data: list[Path] | None, uri: str | None = None,
+                        user: str | None = None, password: str | None = None,
+                        database: str | None = None) -> Dataset:
+    """The dataset an analysis runs on: from the data files, or read back from Neo4j."""
+    check_choice("--source", source, SOURCES)
+    if source == "files":
+        return load(data)
+    if data:
+        raise UsageError("--data reads files: it cannot be combined with --source neo4j")
+    from tiegraph.store.connection import Connection, open_driver, translate_errors
+    from tiegraph.store.readback import read_dataset
+
+    conn = Connection.from_env(uri, user, password, database)
+    with open_driver(conn) as driver, translate_errors(conn):
+        return read_dataset(driver, conn.database, f"{conn.uri} database '{conn.database}'")

@@ -14,16 +14,17 @@ from tiegraph.commands.common import (
     LevelOpt,
     ProjectionOpt,
     ScopeOpt,
+    SourceOpt,
     TentativeOpt,
     ToOpt,
     TypeOpt,
     check_choice,
+    dataset_from_source,
     handle_errors,
     load,
     make_filter,
     parse_scope,
 )
-from tiegraph.commands.store import SourceOpt, dataset_from_source
 from tiegraph.exports.tables import FORMATS, render
 from tiegraph.graph.report import ReportOptions, build_report
 from tiegraph.model.vocabulary import STATUSES, TENTATIVE_STATUSES, TIE_TYPES

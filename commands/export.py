@@ -13,14 +13,15 @@ from tiegraph.commands.common import (
     FromOpt,
     LevelOpt,
     ProjectionOpt,
+    SourceOpt,
     TentativeOpt,
     ToOpt,
     TypeOpt,
     check_choice,
+    dataset_from_source,
     handle_errors,
     make_filter,
 )
-from tiegraph.commands.store import SourceOpt, dataset_from_source
 from tiegraph.exports.graphml import write_graphml
 from tiegraph.graph.build import build_graph, select_ties
 

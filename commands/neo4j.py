@@ -16,10 +16,8 @@ from typing import Annotated
 
 import typer
 
-from tiegraph.commands.common import handle_errors
+from tiegraph.commands.common import DEFAULT_WORKDIR, handle_errors
 from tiegraph.store import server
-
-DEFAULT_WORKDIR = Path(".tiegraph") / "neo4j"
 
 WorkdirOpt = Annotated[Path, typer.Option(
     "--workdir", help="Directory for the server's config, data, logs and state.json.")]

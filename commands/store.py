@@ -16,9 +16,16 @@ from typing import Annotated
 
 import typer
 
-from tiegraph.commands.common import DataOpt, check_choice, handle_errors
+from tiegraph.commands.common import (
+    DEFAULT_WORKDIR,
+    DatabaseOpt,
+    DataOpt,
+    UriOpt,
+    UserOpt,
+    check_choice,
+    handle_errors,
+)
 from tiegraph.commands.common import load as load_files
-from tiegraph.commands.neo4j import DEFAULT_WORKDIR
 from tiegraph.model.entities import Dataset
 from tiegraph.model.errors import UsageError
 from tiegraph.store.connection import Connection, open_driver, translate_errors
@@ -26,35 +33,7 @@ from tiegraph.store.cypher import read_query_file, single_statement
 from tiegraph.store.rows import expected_counts
 from tiegraph.store.writer import DEFAULT_BATCH_SIZE, LoadResult
 
-UriOpt = Annotated[str | None, typer.Option(
-    "--uri", help="Neo4j Bolt URI (default: $NEO4J_URI or bolt://localhost:7687).", show_default=False)]
-UserOpt = Annotated[str | None, typer.Option(
-    "--user", help="Neo4j user (default: $NEO4J_USER or neo4j); the password is read from $NEO4J_PASSWORD.",
-    show_default=False)]
-DatabaseOpt = Annotated[str | None, typer.Option(
-    "--database", help="Database name (default: $NEO4J_DATABASE or neo4j; community edition has only neo4j).",
-    show_default=False)]
-SourceOpt = Annotated[str, typer.Option(
-    "--source", help="files: read the data directories; neo4j: read the graph back from Neo4j "
-                     "(NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE), Browser edits included.")]
-SOURCES = ("files", "neo4j")
 QUERY_FORMATS = ("table", "json", "csv")
-
-
-def dataset_from_source(source: str, data: list[Path] | None, uri: str | None = None,
-                        user: str | None = None, password: str | None = None,
-                        database: str | None = None) -> Dataset:
-    """The dataset an analysis runs on: from the data files, or read back from Neo4j."""
-    check_choice("--source", source, SOURCES)
-    if source == "files":
-        return load_files(data)
-    if data:
-        raise UsageError("--data reads files: it cannot be combined with --source neo4j")
-    from tiegraph.store.readback import read_dataset
-
-    conn = Connection.from_env(uri, user, password, database)
-    with open_driver(conn) as driver, translate_errors(conn):
-        return read_dataset(driver, conn.database, f"{conn.uri} database '{conn.database}'")
 
 
 def _progress(enabled: bool):
