@@ -53,8 +53,8 @@ def rss():
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 t0 = time.perf_counter()
-import tiegraph.loaders.curated
-from tiegraph.loaders.curated import load_dataset
+import tiegraph.loaders.datadir
+from tiegraph.loaders.datadir import load_dataset
 from tiegraph.graph.build import build_graph
 t1 = time.perf_counter(); rss_import = rss()
 dataset = load_dataset(sys.argv[1])
@@ -69,7 +69,7 @@ t3 = time.perf_counter()
 print("BENCH-RESULT " + json.dumps({
     "ties": len(dataset.ties), "actors": len(dataset.actors), "edges": graph.number_of_edges(),
     "import_s": t1 - t0, "load_s": t2 - t1, "build_s": t3 - t2, "import_mb": rss_import,
-    "load_mb": rss_load, "peak_mb": rss(), "code": tiegraph.loaders.curated.__file__}))
+    "load_mb": rss_load, "peak_mb": rss(), "code": tiegraph.loaders.datadir.__file__}))
 """
 
 
@@ -77,7 +77,7 @@ def measure(data: Path, attributes: str, code: Path) -> dict[str, Any]:
     """One fresh child: load + build ``data`` with the code in ``code``."""
     env = dict(os.environ, PYTHONPATH=str(code))
     result = run_child([sys.executable, "-c", CHILD, str(data), attributes], cwd=code, env=env)
-    expected = (code / "loaders" / "curated.py").resolve()
+    expected = (code / "loaders" / "datadir.py").resolve()
     if Path(result["code"]).resolve() != expected:
         raise SystemExit(f"the child ran {result['code']}, not {expected}")
     return result
@@ -85,10 +85,10 @@ def measure(data: Path, attributes: str, code: Path) -> dict[str, Any]:
 
 def check_equal(data: Path) -> bool:
     """The analysis graph is the full graph restricted to ANALYSIS_KEYS, and the analyses agree."""
+    from tiegraph.analysis.temporal import Activity, density_series, tie_table, ties_formed
     from tiegraph.graph.build import ANALYSIS_KEYS, build_graph
-    from tiegraph.graph.metrics import centrality, density_by_year, ties_by_year
-    from tiegraph.graph.temporal import tie_table
-    from tiegraph.loaders.curated import load_dataset
+    from tiegraph.graph.centrality import centrality
+    from tiegraph.loaders.datadir import load_dataset
 
     dataset = load_dataset(data)
     scope = sorted(dataset.actors)[:40]
@@ -106,12 +106,15 @@ def check_equal(data: Path) -> bool:
             if any({k: f[3][k] for k in ANALYSIS_KEYS} != ln[3] for f, ln in zip(full_edges, lean_edges)):
                 return False
             years = range(1990, 2026)
-            if density_by_year(full, scope, years) != density_by_year(lean, scope, years):
-                return False
-            if ties_by_year(full, scope) != ties_by_year(lean, scope) or centrality(full) != centrality(lean):
-                return False
             a, b = tie_table(full), tie_table(lean)
-            if (a.ids, a.types, a.link_u, a.link_v) != (b.ids, b.types, b.link_u, b.link_v):
+            cumulative = Activity("cumulative")
+            if density_series(a, years=years, scope=scope, activity=cumulative) != \
+                    density_series(b, years=years, scope=scope, activity=cumulative):
+                return False
+            if ties_formed(a, years=years, scope=scope) != ties_formed(b, years=years, scope=scope) \
+                    or centrality(full) != centrality(lean):
+                return False
+            if (a.ids, a.types, a.datasets, a.link_u, a.link_v) != (b.ids, b.types, b.datasets, b.link_u, b.link_v):
                 return False
     return True
 

@@ -3,7 +3,7 @@
 Each run is a fresh subprocess (interpreter start, imports, load, analysis,
 printing), timed from outside; the median of the runs is the figure.  For
 scale, the same is done for a bare interpreter (``python -c pass``) and for
-importing the CLI alone (``import cli``: every command module).  Then once
+importing the CLI alone (``import tiegraph.cli``: every command module).  Then once
 with ``python -X importtime`` to list the imports that cost most, and to
 check that none of the heavy libraries the report does not need (pandas,
 scipy.stats, matplotlib, pymannkendall, neo4j, country_converter, igraph)
@@ -35,9 +35,9 @@ HEAVY = ("pandas", "scipy.stats", "matplotlib", "pymannkendall", "neo4j", "count
 
 
 def report_command() -> list[str]:
-    """The installed ``tiegraph`` script next to this interpreter, else ``python -m cli``."""
+    """The installed ``tiegraph`` script next to this interpreter, else ``python -m tiegraph.cli``."""
     script = Path(sys.executable).with_name("tiegraph")
-    return [str(script), "report"] if script.is_file() else [sys.executable, "-m", "cli", "report"]
+    return [str(script), "report"] if script.is_file() else [sys.executable, "-m", "tiegraph.cli", "report"]
 
 
 def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
@@ -66,7 +66,7 @@ def timed(label: str, argv: list[str], env: dict[str, str], runs: int) -> tuple[
 
 def import_profile(env: dict[str, str]) -> list[tuple[str, float, float]]:
     """(module, self s, cumulative s) of every import made by ``tiegraph report`` (-X importtime)."""
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "cli", "report"], cwd=REPO, env=env,
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "tiegraph.cli", "report"], cwd=REPO, env=env,
                           capture_output=True, text=True, check=True)
     rows = []
     for line in done.stderr.splitlines():
@@ -92,7 +92,7 @@ def main() -> int:
     rows, report_outputs = [], set()
     for label, argv, environment in (
             ("python -c pass", [sys.executable, "-c", "pass"], env),
-            ("python -c 'import cli'", [sys.executable, "-c", "import cli"], env),
+            ("python -c 'import tiegraph.cli'", [sys.executable, "-c", "import tiegraph.cli"], env),
             ("tiegraph report", command, env),
             ("tiegraph report (bytecode cached)", command, cached)):
         row, outputs = timed(label, argv, environment, runs)

@@ -6,7 +6,7 @@ synthetic graph (100,000 ties, scope "all"), timed four ways in one run:
 * networkx -- ``centrality_by_year(..., backend="networkx")``: a NetworkX
   snapshot per year, NetworkX degree / betweenness / PageRank (the plain path);
 * igraph x1 -- ``backend="igraph", jobs=1``: numpy dyads, igraph betweenness;
-* numba x1 -- ``backend="numba", jobs=1``: numpy dyads, ``graph.betweenness``
+* numba x1 -- ``backend="numba", jobs=1``: numpy dyads, ``graph.betweenness_kernel``
   (pendant trees folded away, 64 sources per search);
 * numba xN -- the same with N threads (what ``backend="auto"`` runs for a
   graph this size: one thread per core).  This is the fast path.
@@ -63,12 +63,13 @@ def main() -> int:
     size = QUICK if args.quick else FULL
     header("per-year centrality: NetworkX vs igraph vs numba", args.quick)
 
-    from tiegraph.graph.betweenness import betweenness
+    from tiegraph.analysis.centrality_yearly import centrality_by_year, resolve_backend
+    from tiegraph.analysis.centrality_yearly_compiled import YearlyDyads, default_jobs
+    from tiegraph.analysis.snapshots import iter_snapshots
+    from tiegraph.analysis.temporal import Activity, tie_table
+    from tiegraph.graph.betweenness_kernel import betweenness
     from tiegraph.graph.build import build_graph
-    from tiegraph.graph.centrality_time import centrality_by_year, resolve_backend
-    from tiegraph.graph.fast_centrality import YearlyDyads, default_jobs
-    from tiegraph.graph.temporal import Activity, iter_snapshots, tie_table
-    from tiegraph.loaders.curated import load_dataset
+    from tiegraph.loaders.datadir import load_dataset
 
     data = synthetic_dir(args.workdir, ties=size["ties"], actors=size["actors"], first_year=size["first_year"],
                          last_year=LAST_YEAR)
@@ -102,12 +103,12 @@ def main() -> int:
         runs.insert(0, ("networkx", "networkx", 1))
         print("running networkx path ...", flush=True)
         with Stopwatch() as snap_time:
-            for _ in iter_snapshots(graph, years=years, scope="all", table=table_):
+            for _ in iter_snapshots(table_, years=years, scope="all"):
                 pass
     frames, times = {}, {}
     for label, backend, workers in runs:
         with Stopwatch() as took:
-            frames[label] = centrality_by_year(graph, years=years, scope="all", backend=backend, jobs=workers)
+            frames[label] = centrality_by_year(table_, years=years, scope="all", backend=backend, jobs=workers)
         times[label] = took
     reference = "igraph x1" if args.skip_networkx else "networkx"
     base = times[reference].wall

@@ -7,29 +7,32 @@ from typing import Annotated
 
 import typer
 
+from tiegraph.analysis.report import ReportOptions, build_report
 from tiegraph.commands.common import (
     DataOpt,
     DatasetOpt,
+    Format,
     FromOpt,
+    Level,
     LevelOpt,
+    Projection,
     ProjectionOpt,
     ScopeOpt,
+    Source,
     SourceOpt,
     TentativeOpt,
     ToOpt,
     TypeOpt,
-    check_choice,
     dataset_from_source,
     handle_errors,
     load,
     make_filter,
     parse_scope,
 )
-from tiegraph.exports.tables import FORMATS, render
-from tiegraph.graph.report import ReportOptions, build_report
+from tiegraph.exports.tables import render
 from tiegraph.model.vocabulary import STATUSES, TENTATIVE_STATUSES, TIE_TYPES
 
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, json, csv or markdown.")]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json, csv or markdown.")]
 
 
 @handle_errors
@@ -38,14 +41,14 @@ def report(
     start: FromOpt = None,
     end: ToOpt = None,
     types: TypeOpt = None,
-    level: LevelOpt = "state",
-    projection: ProjectionOpt = "clique",
+    level: LevelOpt = Level.state,
+    projection: ProjectionOpt = Projection.clique,
     scope: ScopeOpt = None,
     tentative: TentativeOpt = True,
     dataset: DatasetOpt = None,
     top: Annotated[int, typer.Option("--top", help="How many actors to list.")] = 10,
-    fmt: FormatOpt = "table",
-    source: SourceOpt = "files",
+    fmt: FormatOpt = Format.table,
+    source: SourceOpt = Source.files,
     html: Annotated[Path | None, typer.Option("--html", help="Also write a self-contained HTML report (with the thesis test) to PATH.")] = None,
     plots: Annotated[Path | None, typer.Option("--plots", help="Also write the thesis plots (PNG) into DIR.")] = None,
 ) -> None:
@@ -56,15 +59,12 @@ def report(
 
     Example: tiegraph report --from 2015 --level state --format markdown
     """
-    check_choice("--format", fmt, FORMATS)
-    check_choice("--level", level, ("actor", "state"))
-    check_choice("--projection", projection, ("clique", "star"))
-    data_set = dataset_from_source(source, data)
+    data_set = dataset_from_source(source, data, datasets=dataset)
     options = ReportOptions(scope=parse_scope(scope, data_set),
                             tie_filter=make_filter(types, start, end, tentative, dataset),
-                            level=level, projection=projection, top=top)  # type: ignore[arg-type]
+                            level=level.value, projection=projection.value, top=top)
     report_data = build_report(data_set, options)
-    text = render(report_data, fmt)
+    text = render(report_data, fmt.value)
     if text is not None:
         typer.echo(text, nl=not text.endswith("\n"))
     if html is not None or plots is not None:

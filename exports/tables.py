@@ -1,6 +1,9 @@
 """Render report sections (lists of dicts) as rich tables, JSON, CSV or Markdown.
 
 All outputs are generated from the same plain data, so they always agree.
+A missing value (``None``: e.g. a year no dataset covers) prints as "–" in
+tables and Markdown, as an empty cell in CSV and as ``null`` in JSON -- never
+as 0.
 """
 
 from __future__ import annotations
@@ -14,11 +17,15 @@ from typing import Any
 FORMATS = ("table", "json", "csv", "markdown")
 
 
-def _cell(value: Any) -> str:
+#: how a missing value (None) prints in tables and Markdown
+MISSING = "–"
+
+
+def _cell(value: Any, missing: str = MISSING) -> str:
     if isinstance(value, float):
         return f"{value:.4f}"
     if value is None:
-        return ""
+        return missing
     if isinstance(value, (list, tuple)):
         return ", ".join(map(str, value))
     return str(value)
@@ -45,7 +52,7 @@ def to_csv(report: dict[str, Any]) -> str:
         if rows:
             writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
             writer.writeheader()
-            writer.writerows({k: _cell(v) for k, v in r.items()} for r in rows)
+            writer.writerows({k: _cell(v, "") for k, v in r.items()} for r in rows)
         out.write("\n")
     return out.getvalue()
 
@@ -75,7 +82,8 @@ def print_tables(report: dict[str, Any], title: str = "tiegraph report") -> None
     for name, rows in sections_of(report):
         table = Table(title=name.replace("_", " "), title_justify="left")
         for column in (rows[0] if rows else {"": ""}):
-            table.add_column(str(column), justify="right" if rows and isinstance(rows[0][column], (int, float)) else "left")
+            numeric = any(isinstance(r.get(column), (int, float)) for r in rows)  # a missing first cell is None
+            table.add_column(str(column), justify="right" if numeric else "left")
         for row in rows:
             table.add_row(*(_cell(v) for v in row.values()))
         console.print(table)

@@ -13,8 +13,8 @@ Two attribute sets (``attributes=``):
   keys including the joined citations.  The exporters (GraphML, GEXF, CSV)
   need them.
 * ``"analysis"`` -- every edge carries only ``ANALYSIS_KEYS`` (tie id, type,
-  start and end year, count, temporal kind): all that density, centrality,
-  the yearly series and the thesis test read.  One dict per *tie* is shared
+  start and end year, count, temporal kind, dataset): all that density,
+  centrality, the yearly series and the thesis test read.  One dict per *tie* is shared
   by all the pairs a multilateral tie projects to, so the graph of a million
   ties fits in a fraction of the memory (see BENCHMARKS.md).  Such a graph is
   for reading: copy it (``graph.copy()``) before editing edge data.  The full
@@ -32,16 +32,17 @@ import networkx as nx
 
 from tiegraph.model.entities import Dataset, Tie
 from tiegraph.model.errors import UsageError
-from tiegraph.model.runtime import gc_paused
+from tiegraph.model.gc_pause import gc_paused
 from tiegraph.model.vocabulary import TIE_TYPES
 
 Projection = Literal["clique", "star"]
 Level = Literal["actor", "state"]
 Attributes = Literal["full", "analysis"]
 EVENT_KIND = "event"
-#: the edge keys of an ``attributes="analysis"`` graph (what graph.metrics, graph.temporal,
-#: graph.yearly, graph.centrality_time, graph.report and graph.thesis read)
-ANALYSIS_KEYS: tuple[str, ...] = ("tie_id", "type", "year", "end_year", "count", "temporal", "continues")
+#: the edge keys of an ``attributes="analysis"`` graph (what graph.centrality and the time series of
+#: analysis/ read); ``dataset`` tells the series whose coverage a tie falls under
+ANALYSIS_KEYS: tuple[str, ...] = ("tie_id", "type", "year", "end_year", "count", "temporal", "continues",
+                                  "dataset")
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ def analysis_attributes(tie: Tie) -> dict[str, object]:
         "count": tie.count,
         "temporal": TIE_TYPES[tie.type].temporal,
         "continues": continued_tie(tie),
+        "dataset": tie.dataset,
     }
 
 
@@ -112,7 +114,7 @@ def continued_tie(tie: Tie) -> str | None:
     """The id of the tie this one continues (an ATOP membership spell after an accession), or None.
 
     Such a tie repeats the pairs of the one before it: in force, they count; as
-    "formed this year" they do not (``graph.temporal``).
+    "formed this year" they do not (``analysis.temporal``).
     """
     value = tie.attributes.get("continues")
     return str(value) if value else None

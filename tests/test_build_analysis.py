@@ -6,10 +6,10 @@ import gc
 
 import pytest
 
+from tiegraph.analysis.temporal import Activity, density_series, tie_table, ties_formed
 from tiegraph.graph.build import ANALYSIS_KEYS, build_graph, edge_attributes
-from tiegraph.graph.metrics import centrality, density_by_year, ties_by_year
-from tiegraph.graph.temporal import tie_table
-from tiegraph.loaders.curated import load_dataset
+from tiegraph.graph.centrality import centrality
+from tiegraph.loaders.datadir import load_dataset
 from tiegraph.model.dates import PartialDate
 from tiegraph.model.errors import DataValidationError, UsageError
 from tiegraph.model.vocabulary import TURKIC_SIX
@@ -33,15 +33,19 @@ def test_analysis_graph_is_the_full_graph_restricted(bundled, projection, level)
     for (_, _, _, f), (_, _, _, a) in zip(full_edges, lean_edges):
         assert a == {k: f[k] for k in ANALYSIS_KEYS}
     years = range(1990, 2026)
-    assert density_by_year(full, TURKIC_SIX, years) == density_by_year(lean, TURKIC_SIX, years)
-    assert ties_by_year(full, TURKIC_SIX) == ties_by_year(lean, TURKIC_SIX)
+    a, b = tie_table(full), tie_table(lean)
+    for activity in (Activity("cumulative"), Activity("stock"), Activity("flow")):
+        assert density_series(a, years=years, scope=TURKIC_SIX, activity=activity) == \
+            density_series(b, years=years, scope=TURKIC_SIX, activity=activity)
+    assert ties_formed(a, years=years, scope=TURKIC_SIX) == ties_formed(b, years=years, scope=TURKIC_SIX)
     cent_full, cent_lean = centrality(full), centrality(lean)
     assert cent_full.keys() == cent_lean.keys()
     for node, values in cent_full.items():
         assert cent_lean[node] == pytest.approx(values)  # eigenvector: ARPACK's random start vector
-    a, b = tie_table(full), tie_table(lean)
-    assert (a.ids, a.types, a.link_u, a.link_v, a.names) == (b.ids, b.types, b.link_u, b.link_v, b.names)
+    assert (a.ids, a.types, a.datasets, a.link_u, a.link_v, a.names) == \
+        (b.ids, b.types, b.datasets, b.link_u, b.link_v, b.names)
     assert a.start.tolist() == pytest.approx(b.start.tolist(), nan_ok=True)
+    assert a.end.tolist() == pytest.approx(b.end.tolist(), nan_ok=True)
 
 
 def test_pairs_of_one_tie_share_one_dict_in_analysis_only(bundled):

@@ -1,5 +1,6 @@
-"""The compiled backends of per-year centrality give the NetworkX backend's table (graph.fast_centrality),
-and graph.betweenness gives nx.betweenness_centrality on hand-computed and random graphs."""
+"""The compiled backends of per-year centrality give the NetworkX backend's table
+(analysis.centrality_yearly_compiled), and graph.betweenness_kernel gives nx.betweenness_centrality
+on hand-computed and random graphs."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.generate import generate
-from tiegraph.graph.betweenness import betweenness, betweenness_many, numba_available
+from tiegraph.analysis.centrality_yearly import AUTO_FAST_NODES, centrality_by_year, ranks_of, resolve_backend
+from tiegraph.analysis.temporal import Activity, tie_table
+from tiegraph.graph.betweenness_kernel import betweenness, betweenness_many, numba_available
 from tiegraph.graph.build import build_graph
-from tiegraph.graph.centrality_time import AUTO_FAST_NODES, centrality_by_year, ranks_of, resolve_backend
-from tiegraph.graph.fast_centrality import igraph_available
-from tiegraph.graph.temporal import Activity
-from tiegraph.loaders.curated import load_dataset
+from tiegraph.graph.centrality import igraph_available
+from tiegraph.loaders.datadir import load_dataset
 from tiegraph.model.errors import UsageError
 
 YEARS = list(range(2005, 2026))
@@ -47,38 +48,38 @@ def assert_same(plain, fast):
 @pytest.mark.parametrize("level", ["actor", "state"])
 @pytest.mark.parametrize("scope", ["all", "fixed"])
 def test_backends_agree(random_data, backend, projection, level, scope):
-    graph = build_graph(random_data, projection=projection, level=level, attributes="analysis")
+    table = tie_table(build_graph(random_data, projection=projection, level=level, attributes="analysis"))
     chosen = "all" if scope == "all" else ("AAA", "AAB", "AAC", "AAD", "AAE", "AAF", "NOPE")
     for rank_by in ("degree", "betweenness", "pagerank"):
-        plain = centrality_by_year(graph, years=YEARS, scope=chosen, rank_by=rank_by, backend="networkx")
-        fast = centrality_by_year(graph, years=YEARS, scope=chosen, rank_by=rank_by, backend=backend, jobs=1)
+        plain = centrality_by_year(table, years=YEARS, scope=chosen, rank_by=rank_by, backend="networkx")
+        fast = centrality_by_year(table, years=YEARS, scope=chosen, rank_by=rank_by, backend=backend, jobs=1)
         assert_same(plain, fast)
 
 
 @pytest.mark.parametrize("backend", FAST)
 def test_parallel_and_other_activity_rules(random_data, backend):
-    graph = build_graph(random_data, attributes="analysis")
+    table = tie_table(build_graph(random_data, attributes="analysis"))
     for activity in (Activity("flow"), Activity("window", window=4), Activity(duration=None)):
-        plain = centrality_by_year(graph, years=YEARS, scope="all", activity=activity, backend="networkx", top=5)
-        fast = centrality_by_year(graph, years=YEARS, scope="all", activity=activity, backend=backend, jobs=2,
+        plain = centrality_by_year(table, years=YEARS, scope="all", activity=activity, backend="networkx", top=5)
+        fast = centrality_by_year(table, years=YEARS, scope="all", activity=activity, backend=backend, jobs=2,
                                   top=5)
         assert_same(plain, fast)
 
 
 @pytest.mark.parametrize("backend", FAST)
 def test_empty_years_and_tiny_snapshots(random_data, backend):
-    graph = build_graph(random_data, attributes="analysis")
+    table = tie_table(build_graph(random_data, attributes="analysis"))
     years = [1990, 1995, 1996]  # before any tie, then the first sparse years
-    plain = centrality_by_year(graph, years=years, scope="all", backend="networkx")
-    fast = centrality_by_year(graph, years=years, scope="all", backend=backend, jobs=1)
+    plain = centrality_by_year(table, years=years, scope="all", backend="networkx")
+    fast = centrality_by_year(table, years=years, scope="all", backend=backend, jobs=1)
     assert plain[EXACT].equals(fast[EXACT])
     for measure in MEASURES:
         assert fast[measure].tolist() == pytest.approx(plain[measure].tolist())
 
 
 def test_no_rows_gives_the_empty_table(random_data):
-    graph = build_graph(random_data, attributes="analysis")
-    frame = centrality_by_year(graph, years=[1900], scope="all", backend="networkx")
+    table = tie_table(build_graph(random_data, attributes="analysis"))
+    frame = centrality_by_year(table, years=[1900], scope="all", backend="networkx")
     assert frame.empty and frame["rank_change"].dtype == "Int64"
 
 
@@ -101,7 +102,7 @@ def test_ranks_share_the_best_rank_and_ignore_float_noise():
     assert ranks_of(many, "m") == slow
 
 
-# -- graph.betweenness against hand-computed values and NetworkX ------------------------------------
+# -- graph.betweenness_kernel against hand-computed values and NetworkX ------------------------------------
 
 def nx_betweenness(n: int, edges) -> list[float]:
     graph = nx.Graph()

@@ -7,10 +7,12 @@ import json
 import networkx as nx
 import pytest
 
+from tiegraph.analysis.report import mann_kendall
+from tiegraph.analysis.temporal import Activity, density_series, tie_table, ties_formed
 from tiegraph.cli import app
 from tiegraph.graph.build import TieFilter, build_graph, select_ties
-from tiegraph.graph.metrics import centrality, density_by_year, mann_kendall, ties_by_year
-from tiegraph.loaders.curated import load_dataset
+from tiegraph.graph.centrality import centrality
+from tiegraph.loaders.datadir import load_dataset
 
 # Scope TUR, AZE, KAZ, KGZ -> 6 dyads.
 TINY_TIES = """\
@@ -58,23 +60,23 @@ def test_star_projection_adds_event_nodes(tiny):
 
 
 def test_density_cumulative_and_flow_by_hand(tiny):
-    graph = build_graph(tiny, level="state")
+    table = tie_table(build_graph(tiny, level="state"))
     years = range(2015, 2021)
     # cumulative: 2015 TUR-AZE (1/6); 2018 +TUR-KAZ (2/6); 2020 +AZE-KAZ, AZE-KGZ, KAZ-KGZ (5/6);
     # TUR-KGZ is undated and never counts in a yearly series.
-    assert density_by_year(graph, SCOPE, years, mode="cumulative") == pytest.approx(
+    assert density_series(table, years=years, scope=SCOPE, activity=Activity("cumulative")) == pytest.approx(
         {2015: 1 / 6, 2016: 1 / 6, 2017: 1 / 6, 2018: 2 / 6, 2019: 2 / 6, 2020: 5 / 6})
     # flow: 2020 has t3's three dyads plus TUR-AZE (t4) = 4/6.
-    assert density_by_year(graph, SCOPE, years, mode="flow") == pytest.approx(
+    assert density_series(table, years=years, scope=SCOPE, activity=Activity("flow")) == pytest.approx(
         {2015: 1 / 6, 2016: 0, 2017: 0, 2018: 1 / 6, 2019: 0, 2020: 4 / 6})
-    assert ties_by_year(graph, SCOPE) == {2015: 1, 2018: 1, 2020: 2}
+    assert ties_formed(table, years=years, scope=SCOPE) == {2015: 1, 2016: 0, 2017: 0, 2018: 1, 2019: 0, 2020: 2}
 
 
 def test_scope_actor_without_ties_still_counts(tiny):
-    graph = build_graph(tiny, level="state")
-    from tiegraph.graph.metrics import scope_density
+    table = tie_table(build_graph(tiny, level="state"))
     # TUR-AZE tied; the scope (TUR, AZE, KGZ) has 3 dyads; by 2015 only one is tied.
-    assert scope_density(graph, ("TUR", "AZE", "KGZ"), year=2015) == pytest.approx(1 / 3)
+    assert density_series(table, years=[2015], scope=("TUR", "AZE", "KGZ"),
+                          activity=Activity("cumulative")) == pytest.approx({2015: 1 / 3})
 
 
 def test_centrality_by_hand(tiny):
@@ -133,14 +135,15 @@ def test_report_other_formats(make_data, runner):
 def test_report_rejects_bad_options(make_data, runner):
     root = make_data(TINY_TIES)
     cases = [
-        (["--format", "xml"], "Error: --format 'xml' is not one of: table, json, csv, markdown\n"),
-        (["--type", "drone"], "Error: unknown tie type 'drone' (see 'tiegraph types')\n"),
-        (["--scope", "TUR,XYZ"], "Error: --scope: unknown actor id 'XYZ'\n"),
-        (["--from", "2020", "--to", "2010"], "Error: year range 2020-2010 is empty\n"),
+        (["--format", "xml"], 2, "Error: tiegraph report: Invalid value for '--format' / '-f': Value error, 'xml' "
+                                 "is not one of 'table', 'json', 'csv', 'markdown'. (see 'tiegraph report --help')\n"),
+        (["--type", "drone"], 1, "Error: unknown tie type 'drone' (see 'tiegraph types')\n"),
+        (["--scope", "TUR,XYZ"], 1, "Error: --scope: unknown actor id 'XYZ'\n"),
+        (["--from", "2020", "--to", "2010"], 1, "Error: year range 2020-2010 is empty\n"),
     ]
-    for args, expected in cases:
+    for args, code, expected in cases:
         result = runner.invoke(app, ["report", "-d", str(root), *args])
-        assert (result.exit_code, result.stderr) == (1, expected)
+        assert (result.exit_code, result.stderr) == (code, expected)
 
 
 def test_graphml_round_trip(make_data, runner, tmp_path):

@@ -1,6 +1,6 @@
-"""Process-level helpers for bulk work.
+"""Pause the cyclic garbage collector while bulk work allocates millions of objects (``gc_paused``).
 
-``gc_paused``: loading a million ties or building their graph allocates
+Why: loading a million ties or building their graph allocates
 millions of container objects (ties, tuples, dicts) but no reference cycles.
 CPython's cyclic garbage collector nevertheless walks the growing heap again
 and again while they are made: about a fifth of the time of loading and

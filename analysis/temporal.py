@@ -1,10 +1,15 @@
-"""When each tie counts, year by year, and the density of the web it makes.
+"""The one temporal engine: when each tie counts, year by year, and the density of the web it makes.
+
+Every yearly number tiegraph prints (``report``, ``thesis``, plots, HTML) is
+computed here, from one ``TieTable`` built once per run and passed down.
 
 A tie is either an *event* (an exercise, a delivery, a meeting) or a *standing*
 relation (a treaty, an agreement).  A yearly series has to say how each kind
 counts; that rule is ``Activity``, and every number printed with a series
 names it, so a reader can reproduce it:
 
+* ``cumulative`` -- every tie counts from the year it was formed on, forever
+  (ends ignored): "ties formed by that year".
 * ``stock`` -- standing ties stay in force from their start year to their end
   year; with no known end, for ``duration`` years (``None``: forever).  Events
   count in their year only, or over the sliding window when
@@ -13,27 +18,30 @@ names it, so a reader can reproduce it:
 * ``window`` -- every tie counts in the ``window`` years from its formation
   (a rolling flow: "ties formed in the last k years").
 
-Every measure is over an explicit *scope*: a fixed tuple of actors (default
-the six Turkic states; actors without ties still count in the denominator, so
-only ties raise density), or ``"all"``: the actors with an active tie that
-year.  Undated ties never enter a yearly series.
+The continuation rule (the only one): a tie that *continues* another (an ATOP
+membership spell opened by an accession repeats the pairs of the spell before
+it) is in force like any tie, but its repeated pairs were not formed that
+year: under ``flow`` and ``window`` only its new pairs count, a spell with no
+new pair (after a withdrawal) does not count at all, and it is not a tie
+formed (``TieTable.repeated``, ``.continuation``).  A continued tie that the
+filter left out of the graph repeats nothing: its pairs are new in this graph.
 
-A tie that *continues* another (an ATOP membership spell opened by an
-accession repeats the pairs of the spell before it) is in force like any tie,
-but its repeated pairs were not formed that year: under ``flow`` and
-``window`` only its new pairs count, and a spell with no new pair (after a
-withdrawal) does not count at all (``TieTable.repeated``, ``.continuation``).
+Every measure is over an explicit *scope* (a required argument): a fixed tuple
+of actors (actors without ties still count in the denominator, so only ties
+raise density), or ``"all"``: the actors with an active tie that year.
+Undated ties never enter a yearly series.  Coverage (which years and types a
+dataset observes) is applied on top, in ``analysis.coverage_series``.
 
-The arithmetic runs on a ``TieTable`` (numpy arrays, one row per tie) so that
-the permutation null model of ``graph.thesis`` can recompute a density series
-a thousand times with exactly the code that produced the observed one.
+The arithmetic runs on numpy arrays so that the permutation null model can
+recompute a density series a thousand times with exactly the code that
+produced the observed one (``tie_activity(..., start=...)``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, cast
 
 import networkx as nx
 import numpy as np
@@ -42,8 +50,10 @@ from tiegraph.graph.build import EVENT_KIND
 from tiegraph.model.errors import UsageError
 from tiegraph.model.vocabulary import TURKIC_SIX
 
-Mode = Literal["stock", "flow", "window"]
+Mode = Literal["cumulative", "stock", "flow", "window"]
+#: the modes a trend is tested on; ``KINDS`` adds cumulative (the report's "ties formed by then")
 MODES: tuple[str, ...] = ("stock", "flow", "window")
+KINDS: tuple[str, ...] = (*MODES, "cumulative")
 ALL = "all"
 #: a fixed tuple of actor ids, or "all" (the actors present that year)
 Scope = Sequence[str] | str
@@ -59,8 +69,8 @@ class Activity:
     events_over_window: bool = False
 
     def __post_init__(self) -> None:
-        if self.mode not in MODES:
-            raise UsageError(f"unknown mode '{self.mode}' (use {', '.join(MODES)})")
+        if self.mode not in KINDS:
+            raise UsageError(f"unknown mode '{self.mode}' (use {', '.join(KINDS)})")
         if self.duration is not None and self.duration < 1:
             raise UsageError(f"duration {self.duration} must be at least 1 year (None: forever)")
         if self.window < 1:
@@ -68,14 +78,18 @@ class Activity:
 
     @property
     def counts_formation(self) -> bool:
-        """Whether a tie counts as *formed* (flow, window) rather than as in force (stock)."""
-        return self.mode != "stock"
+        """Whether a tie counts as *formed* (flow, window) rather than as present (stock, cumulative)."""
+        return self.mode in ("flow", "window")
 
     def with_mode(self, mode: str) -> Activity:
-        return replace(self, mode=mode)  # type: ignore[arg-type]
+        if mode not in KINDS:
+            raise UsageError(f"unknown mode '{mode}' (use {', '.join(KINDS)})")
+        return replace(self, mode=cast(Mode, mode))
 
     def last_years(self, start: np.ndarray, standing: np.ndarray, known_length: np.ndarray) -> np.ndarray:
         """Last year (inclusive; ``inf`` = forever) in which each tie counts."""
+        if self.mode == "cumulative":
+            return np.full(len(start), np.inf)
         if self.mode == "flow":
             return start.astype(float)
         if self.mode == "window":
@@ -87,6 +101,8 @@ class Activity:
 
     def describe(self) -> str:
         """One phrase for tables and the verdict, e.g. 'stock (standing ties 10 years unless ended)'."""
+        if self.mode == "cumulative":
+            return "cumulative (ties formed by that year, ends ignored)"
         if self.mode == "flow":
             return "flow (ties formed that year)"
         if self.mode == "window":
@@ -107,8 +123,9 @@ class TieTable:
 
     ids: list[str]
     types: list[str]
+    datasets: list[str]       # the dataset each tie comes from (whose coverage applies)
     start: np.ndarray         # start year (float; nan = undated)
-    known_length: np.ndarray  # end - start + 1 when an end is known, else nan
+    end: np.ndarray           # end year (float; nan = no known end)
     standing: np.ndarray      # bool: temporal kind is "standing"
     count: np.ndarray         # tie count (weight)
     endpoints: list[frozenset[str]]  # actor nodes the tie joins (event nodes left out)
@@ -116,18 +133,16 @@ class TieTable:
     link_u: list[str]
     link_v: list[str]
     names: dict[str, str]     # actor node -> display name
-    repeated: np.ndarray | None = None      # bool per link: the pair is also in the tie this one continues
-    continuation: np.ndarray | None = None  # bool per tie: continues a tie and adds no actor to it
+    repeated: np.ndarray      # bool per link: the pair is also in the tie this one continues
+    continuation: np.ndarray  # bool per tie: continues a tie and adds no actor to it
 
-    def __post_init__(self) -> None:
-        if self.repeated is None:
-            self.repeated = np.zeros(len(self.link_tie), dtype=bool)
-        if self.continuation is None:
-            self.continuation = np.zeros(len(self.ids), dtype=bool)
+    @property
+    def known_length(self) -> np.ndarray:
+        """end - start + 1 where an end is known, else nan."""
+        return self.end - self.start + 1
 
     def formed_links(self, activity: Activity) -> np.ndarray:
-        """Bool per link: whether it can count under ``activity`` (repeated pairs only in stock)."""
-        assert self.repeated is not None
+        """Bool per link: whether it can count under ``activity`` (repeated pairs never count as formed)."""
         return ~self.repeated if activity.counts_formation else np.ones(len(self.link_tie), dtype=bool)
 
     def years(self) -> list[int]:
@@ -135,12 +150,13 @@ class TieTable:
 
 
 def tie_table(graph: nx.MultiGraph) -> TieTable:
-    """Collect ``graph``'s ties (from ``graph.build.build_graph``) into a ``TieTable``."""
+    """Collect ``graph``'s ties (from ``graph.build.build_graph``) into a ``TieTable``; build it once."""
     index: dict[str, int] = {}
     ids: list[str] = []
     types: list[str] = []
+    datasets: list[str] = []
     start: list[float] = []
-    length: list[float] = []
+    end: list[float] = []
     standing: list[bool] = []
     count: list[float] = []
     endpoints: list[set[str]] = []
@@ -155,9 +171,10 @@ def tie_table(graph: nx.MultiGraph) -> TieTable:
             row = index[tie_id] = len(ids)
             ids.append(tie_id)
             types.append(data["type"])
-            year, end = data.get("year"), data.get("end_year")
+            datasets.append(str(data.get("dataset") or ""))
+            year, end_year = data.get("year"), data.get("end_year")
             start.append(np.nan if year is None else float(year))
-            length.append(np.nan if year is None or end is None else float(end - year + 1))
+            end.append(np.nan if year is None or end_year is None else float(end_year))
             standing.append(data.get("temporal") == "standing")
             count.append(float(data.get("count") or 1))
             endpoints.append(set())
@@ -172,7 +189,7 @@ def tie_table(graph: nx.MultiGraph) -> TieTable:
             link_v.append(v)
     names = {n: d.get("name", n) for n, d in graph.nodes(data=True) if d.get("kind") != EVENT_KIND}
     repeated, continuation = _continued(index, endpoints, continues, link_tie, link_u, link_v)
-    return TieTable(ids, types, np.array(start, dtype=float), np.array(length, dtype=float),
+    return TieTable(ids, types, datasets, np.array(start, dtype=float), np.array(end, dtype=float),
                     np.array(standing, dtype=bool), np.array(count, dtype=float),
                     [frozenset(e) for e in endpoints], np.array(link_tie, dtype=int),
                     link_u, link_v, names, repeated, continuation)
@@ -180,11 +197,7 @@ def tie_table(graph: nx.MultiGraph) -> TieTable:
 
 def _continued(index: dict[str, int], endpoints: list[set[str]], continues: dict[int, str],
                link_tie: list[int], link_u: list[str], link_v: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(repeated per link, continuation per tie) for ties that continue another tie of the graph.
-
-    A continued tie that the filter left out of the graph repeats nothing here:
-    its pairs are then new in this graph.
-    """
+    """(repeated per link, continuation per tie) for ties that continue another tie of the graph."""
     repeated = np.zeros(len(link_tie), dtype=bool)
     continuation = np.zeros(len(endpoints), dtype=bool)
     before = {row: endpoints[index[prior]] for row, prior in continues.items() if prior in index}
@@ -192,8 +205,8 @@ def _continued(index: dict[str, int], endpoints: list[set[str]], continues: dict
         continuation[row] = endpoints[row] <= prior_ends
     if before:
         for i, row in enumerate(link_tie):
-            prior_ends = before.get(row)
-            if prior_ends is not None and link_u[i] in prior_ends and link_v[i] in prior_ends:
+            prior = before.get(row)
+            if prior is not None and link_u[i] in prior and link_v[i] in prior:
                 repeated[i] = True
     return repeated, continuation
 
@@ -206,11 +219,11 @@ def tie_activity(table: TieTable, years: Sequence[int], activity: Activity,
     a tie keeps its own length, so a shuffled treaty lasts as long as before.
     """
     starts = table.start if start is None else start
-    last = activity.last_years(starts, table.standing, table.known_length)
+    last = activity.last_years(starts, table.standing, table.end - table.start + 1)
     y = np.asarray(list(years), dtype=float)[None, :]
     with np.errstate(invalid="ignore"):
         active = (starts[:, None] <= y) & (y <= last[:, None])
-    if activity.counts_formation and table.continuation.any():  # type: ignore[union-attr]
+    if activity.counts_formation and table.continuation.any():
         active[table.continuation] = False  # formed nothing: every pair was already there
     return active
 
@@ -228,6 +241,7 @@ def resolve_scope(scope: Scope) -> tuple[str, ...] | None:
 
 
 def describe_scope(scope: Scope) -> str:
+    """The scope in words (the research scope of ``model.vocabulary`` by its name)."""
     fixed = resolve_scope(scope)
     if fixed is None:
         return "all actors present each year"
@@ -245,15 +259,27 @@ def in_scope_ties(table: TieTable, scope: Scope) -> np.ndarray:
     return np.array([i for i, e in enumerate(table.endpoints) if len(e & members) >= 2], dtype=int)
 
 
+def formed_mask(table: TieTable, years: Sequence[int], scope: Scope) -> np.ndarray:
+    """Boolean matrix (ties x years): the tie was formed that year among the scope.
+
+    A tie is formed in its start year when it joins two or more scope actors,
+    unless it only continues another tie (the continuation rule).
+    """
+    in_scope = np.zeros(len(table.ids), dtype=bool)
+    in_scope[in_scope_ties(table, scope)] = True
+    y = np.asarray(list(years), dtype=float)[None, :]
+    return (table.start[:, None] == y) & (in_scope & ~table.continuation)[:, None]
+
+
 class DensityKernel:
     """Density per year of a scope, from a tie-activity matrix; built once, called many times.
 
     Density = tied dyads / possible dyads among the scope (fixed scope) or
     among the actors present that year ("all").  ``exclude`` drops actors
-    (density among the other five = the six without TUR).
+    (density among the other five = the six without the hub).
     """
 
-    def __init__(self, table: TieTable, scope: Scope = TURKIC_SIX, exclude: Iterable[str] = (),
+    def __init__(self, table: TieTable, scope: Scope, *, exclude: Iterable[str] = (),
                  activity: Activity | None = None):
         """``activity``: the rule the kernel will be called with (flow/window leave repeated pairs out)."""
         self.fixed = resolve_scope(scope)
@@ -281,75 +307,36 @@ class DensityKernel:
                     if n in node_index:
                         self.node_of_tie[node_index[n], row] = 1.0
 
-    def __call__(self, active: np.ndarray) -> np.ndarray:
-        """Density per year (1-D array over the columns of ``active``)."""
+    def tied(self, active: np.ndarray) -> np.ndarray:
+        """Tied dyads per year (1-D array over the columns of ``active``)."""
+        if not len(self.link_rows):
+            return np.zeros(active.shape[1])
+        return (self.dyad_of_link @ active[self.link_rows].astype(float) > 0).sum(axis=0).astype(float)
+
+    def pairs(self, active: np.ndarray) -> np.ndarray:
+        """Possible dyads per year: among the scope, or among the actors present ("all")."""
         n_years = active.shape[1]
-        tied = (self.dyad_of_link @ active[self.link_rows].astype(float) > 0).sum(axis=0) \
-            if len(self.link_rows) else np.zeros(n_years)
         if self.fixed is not None:
             k = np.full(n_years, float(self.n_nodes))
         else:
             k = (self.node_of_tie @ active.astype(float) > 0).sum(axis=0).astype(float)
-        pairs = k * (k - 1) / 2
-        return np.divide(tied, pairs, out=np.zeros(n_years), where=pairs > 0)
+        return k * (k - 1) / 2
+
+    def __call__(self, active: np.ndarray) -> np.ndarray:
+        """Density per year (1-D array over the columns of ``active``)."""
+        tied, pairs = self.tied(active), self.pairs(active)
+        return np.divide(tied, pairs, out=np.zeros(active.shape[1]), where=pairs > 0)
 
 
-def density_series(graph: nx.MultiGraph, *, years: Sequence[int], scope: Scope = TURKIC_SIX,
+def density_series(table: TieTable, *, years: Sequence[int], scope: Scope,
                    activity: Activity | None = None, exclude: Iterable[str] = ()) -> dict[int, float]:
-    """``{year: density}`` of the scope under the activity rule (default: stock)."""
-    table = tie_table(graph)
+    """``{year: density}`` of the scope under the activity rule (default: stock), coverage not applied."""
     activity = activity or Activity()
-    values = DensityKernel(table, scope, exclude, activity)(tie_activity(table, years, activity))
+    values = DensityKernel(table, scope, exclude=exclude, activity=activity)(tie_activity(table, years, activity))
     return {int(y): float(v) for y, v in zip(years, values)}
 
 
-def snapshots(graph: nx.MultiGraph, *, years: Sequence[int], scope: Scope = TURKIC_SIX,
-              activity: Activity | None = None, table: TieTable | None = None) -> dict[int, nx.Graph]:
-    """One simple graph per year: the scope's actors and the dyads tied that year.
-
-    Nodes: the scope (fixed) or the actors present (``"all"``), with ``name``.
-    Edge attributes: ``weight`` (summed tie counts), ``links`` (number of
-    tie-links), ``ties`` (sorted tie ids), ``types`` (sorted tie types).
-    """
-    return dict(iter_snapshots(graph, years=years, scope=scope, activity=activity, table=table))
-
-
-def iter_snapshots(graph: nx.MultiGraph, *, years: Sequence[int], scope: Scope = TURKIC_SIX,
-                   activity: Activity | None = None,
-                   table: TieTable | None = None) -> Iterator[tuple[int, nx.Graph]]:
-    """``snapshots`` one year at a time, so 200 yearly graphs of 2,000 actors are never all held.
-
-    Each year visits only the links of that year's active ties (a numpy mask),
-    in link order, so the graphs are the same as a full scan would build.
-    """
-    table = table or tie_table(graph)
-    activity = activity or Activity()
-    fixed = resolve_scope(scope)
-    active = tie_activity(table, years, activity)
-    formed = table.formed_links(activity)
-    for column, year in enumerate(years):
-        rows = np.flatnonzero(active[:, column])
-        if fixed is not None:
-            nodes = list(fixed)
-        else:
-            nodes = sorted({n for r in rows for n in table.endpoints[r]})
-        snapshot = nx.Graph(year=int(year))
-        snapshot.add_nodes_from((n, {"name": table.names.get(n, n)}) for n in nodes)
-        members = set(nodes)
-        for i in np.flatnonzero(active[table.link_tie, column] & formed).tolist():
-            row = table.link_tie[i]
-            u, v = table.link_u[i], table.link_v[i]
-            if u not in members or v not in members:
-                continue
-            if snapshot.has_edge(u, v):
-                data = snapshot[u][v]
-                data["weight"] += table.count[row]
-                data["links"] += 1
-                data["ties"].add(table.ids[row])
-                data["types"].add(table.types[row])
-            else:
-                snapshot.add_edge(u, v, weight=float(table.count[row]), links=1,
-                                  ties={table.ids[row]}, types={table.types[row]})
-        for _, _, data in snapshot.edges(data=True):
-            data["ties"], data["types"] = sorted(data["ties"]), sorted(data["types"])
-        yield int(year), snapshot
+def ties_formed(table: TieTable, *, years: Sequence[int], scope: Scope) -> dict[int, int]:
+    """``{year: ties formed among the scope}`` (``formed_mask``)."""
+    counts = formed_mask(table, years, scope).sum(axis=0)
+    return {int(y): int(c) for y, c in zip(years, counts)}

@@ -1,17 +1,19 @@
 """Centrality per year, with each actor's rank and how it moved since the year before.
 
-Computed on the yearly snapshots of ``graph.temporal`` (one edge per tied
-dyad), so an actor with 25 exercises with one partner is not 25 times as
+Computed on the yearly snapshots of the temporal engine (``analysis.snapshots``:
+one edge per tied dyad), so an actor with 25 exercises with one partner is not 25 times as
 central; ``weighted_degree`` keeps the counts.  PageRank rather than
 eigenvector centrality: it is defined on disconnected graphs, which early
 years always are.
 
 Three backends give the same numbers (``backend=``): ``"networkx"`` runs
-NetworkX on each snapshot; ``"numba"`` and ``"igraph"`` (``graph.fast_centrality``)
-skip the snapshots and compute betweenness with compiled code -- numba
-kernels that fold pendant trees away and search from 64 sources at once
-(``graph.betweenness``), or igraph's C Brandes.  For 200 years of a 2,000-actor
-graph see BENCHMARKS.md section 2.  ``"auto"`` (default) picks numba, else
+NetworkX on each snapshot; ``"numba"`` and ``"igraph"``
+(``analysis.centrality_yearly_compiled``) skip the snapshots and compute
+betweenness with compiled code -- numba kernels that fold pendant trees away
+and search from 64 sources at once (``graph.betweenness_kernel``), or
+igraph's C Brandes.  Every measure itself is defined once, in
+``graph.centrality``.  For 200 years of a 2,000-actor graph see BENCHMARKS.md
+section 2.  ``"auto"`` (default) picks numba, else
 igraph, when the scope has more than ``AUTO_FAST_NODES`` actors, so small
 scopes such as the six Turkic states keep the plain path (and never wait for
 a first compilation).  Ranks are taken on values rounded to 12 decimals, so
@@ -23,15 +25,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
-from tiegraph.graph.temporal import Activity, Scope, TieTable, iter_snapshots, resolve_scope, tie_table
+from tiegraph.analysis.snapshots import iter_snapshots
+from tiegraph.analysis.temporal import Activity, Scope, TieTable, resolve_scope
+from tiegraph.graph.centrality import SNAPSHOT_MEASURES, snapshot_centrality
 from tiegraph.model.errors import UsageError
-from tiegraph.model.vocabulary import TURKIC_SIX
 
-MEASURES: tuple[str, ...] = ("degree", "weighted_degree", "betweenness", "pagerank")
+MEASURES: tuple[str, ...] = SNAPSHOT_MEASURES
 COLUMNS = ["year", "actor", "name", *MEASURES, "rank", "rank_change"]
 BACKENDS: tuple[str, ...] = ("auto", "networkx", "numba", "igraph")
 #: "auto" uses a compiled backend above this many actors in the scope (NetworkX takes ~1 s a year at 800)
@@ -42,26 +44,11 @@ NEEDS = {"numba": "numba (pip install numba)", "igraph": "python-igraph (pip ins
 RANK_DECIMALS = 12
 
 
-def snapshot_centrality(snapshot: nx.Graph) -> dict[str, dict[str, float]]:
-    """Degree (normalised), weighted degree, betweenness (normalised), weighted PageRank."""
-    n = snapshot.number_of_nodes()
-    if n == 0:
-        return {}
-    degree = nx.degree_centrality(snapshot) if n > 1 else {v: 0.0 for v in snapshot}
-    betweenness = nx.betweenness_centrality(snapshot)
-    pagerank = nx.pagerank(snapshot, weight="weight") if snapshot.number_of_edges() else \
-        {v: 1.0 / n for v in snapshot}
-    return {v: {"degree": float(degree[v]),
-                "weighted_degree": float(snapshot.degree(v, weight="weight")),
-                "betweenness": float(betweenness[v]),
-                "pagerank": float(pagerank[v])} for v in snapshot}
-
-
 def resolve_backend(backend: str, n_actors: int) -> str:
     """"networkx", "numba" or "igraph" for ``backend`` ("auto": the fastest installed compiled
     backend above ``AUTO_FAST_NODES`` actors, else networkx)."""
-    from tiegraph.graph.betweenness import numba_available
-    from tiegraph.graph.fast_centrality import igraph_available
+    from tiegraph.graph.betweenness_kernel import numba_available
+    from tiegraph.graph.centrality import igraph_available
 
     available = {"numba": numba_available, "igraph": igraph_available}
     if backend not in BACKENDS:
@@ -75,34 +62,33 @@ def resolve_backend(backend: str, n_actors: int) -> str:
     return backend
 
 
-def _yearly_arrays(graph: nx.MultiGraph, *, years: Sequence[int], scope: Scope, activity: Activity | None,
-                   backend: str, jobs: int | None, table: TieTable
-                   ) -> Iterator[tuple[int, list[str], dict[str, np.ndarray]]]:
+def _yearly_arrays(table: TieTable, *, years: Sequence[int], scope: Scope, activity: Activity | None,
+                   backend: str, jobs: int | None) -> Iterator[tuple[int, list[str], dict[str, np.ndarray]]]:
     """``(year, nodes, {measure: array over nodes})`` by the chosen backend."""
     activity = activity or Activity()
     fixed = resolve_scope(scope)
     n_actors = len(fixed) if fixed is not None else len(table.names)
     chosen = resolve_backend(backend, n_actors)
     if chosen != "networkx":
-        from tiegraph.graph.fast_centrality import fast_centrality_by_year
+        from tiegraph.analysis.centrality_yearly_compiled import fast_centrality_by_year
 
         yield from fast_centrality_by_year(table, years, scope, activity, engine=chosen, jobs=jobs)
         return
-    for year, snap in iter_snapshots(graph, years=years, scope=scope, activity=activity, table=table):
+    for year, snap in iter_snapshots(table, years=years, scope=scope, activity=activity):
         values = snapshot_centrality(snap)
         nodes = list(snap)
         yield year, nodes, {m: np.array([values[v][m] for v in nodes], dtype=float) for m in MEASURES}
 
 
-def yearly_centrality(graph: nx.MultiGraph, *, years: Sequence[int], scope: Scope = TURKIC_SIX,
-                      activity: Activity | None = None, backend: str = "auto", jobs: int | None = None,
-                      table: TieTable | None = None) -> Iterator[tuple[int, dict[str, dict[str, float]]]]:
+def yearly_centrality(table: TieTable, *, years: Sequence[int], scope: Scope,
+                      activity: Activity | None = None, backend: str = "auto", jobs: int | None = None
+                      ) -> Iterator[tuple[int, dict[str, dict[str, float]]]]:
     """``(year, snapshot_centrality(snapshot))`` for each year, by the chosen backend.
 
     ``jobs``: compiled backends only, workers for betweenness (None: every core for large work).
     """
-    for year, nodes, arrays in _yearly_arrays(graph, years=years, scope=scope, activity=activity,
-                                              backend=backend, jobs=jobs, table=table or tie_table(graph)):
+    for year, nodes, arrays in _yearly_arrays(table, years=years, scope=scope, activity=activity,
+                                              backend=backend, jobs=jobs):
         columns = {m: arrays[m].tolist() for m in MEASURES}
         yield year, {actor: {m: columns[m][i] for m in MEASURES} for i, actor in enumerate(nodes)}
 
@@ -121,7 +107,7 @@ def ranks_of(values: dict[str, dict[str, float]], rank_by: str) -> dict[str, int
     return {actor: int(r) for actor, r in zip(actors, ranks.tolist())}
 
 
-def centrality_by_year(graph: nx.MultiGraph, *, years: Sequence[int], scope: Scope = TURKIC_SIX,
+def centrality_by_year(table: TieTable, *, years: Sequence[int], scope: Scope,
                        activity: Activity | None = None, rank_by: str = "degree",
                        top: int | None = None, backend: str = "auto", jobs: int | None = None) -> pd.DataFrame:
     """Long table: one row per year and actor, with ``rank`` and ``rank_change``.
@@ -136,12 +122,11 @@ def centrality_by_year(graph: nx.MultiGraph, *, years: Sequence[int], scope: Sco
     """
     if rank_by not in MEASURES:
         raise UsageError(f"rank_by '{rank_by}' is not one of: {', '.join(MEASURES)}")
-    table = tie_table(graph)
     index: dict[str, int] = {}        # actor -> position in previous_rank
     previous_rank = np.zeros(0, dtype=np.int64)  # last year's rank by position, 0 = absent
     parts: list[dict[str, np.ndarray]] = []
-    for year, nodes, arrays in _yearly_arrays(graph, years=years, scope=scope, activity=activity,
-                                              backend=backend, jobs=jobs, table=table):
+    for year, nodes, arrays in _yearly_arrays(table, years=years, scope=scope, activity=activity,
+                                              backend=backend, jobs=jobs):
         ranks = _rank_array(arrays[rank_by])
         actors = np.array(nodes, dtype=object)
         by_name = np.empty(len(nodes), dtype=np.int64)

@@ -1,13 +1,13 @@
 """Per-year centrality without building NetworkX snapshots: numpy dyads, compiled betweenness.
 
-``graph.centrality_time`` computes degree, weighted degree, betweenness and
+``analysis.centrality_yearly`` computes degree, weighted degree, betweenness and
 PageRank on each yearly snapshot.  NetworkX's betweenness is pure Python,
 O(n·m) per year: 40 minutes for 200 years of a 2,000-actor graph in
 BENCHMARKS.md.  This module gives the same four numbers from the same
 ``TieTable`` and ``Activity`` rule:
 
 * the dyads tied each year are aggregated with numpy (no ``nx.Graph``);
-* betweenness by one of two engines: ``"numba"`` (``graph.betweenness``:
+* betweenness by one of two engines: ``"numba"`` (``graph.betweenness_kernel``:
   pendant trees folded away, 64 sources per search, snapshots on threads)
   or ``"igraph"`` (C, Brandes, snapshots on worker processes), rescaled to
   NetworkX's normalisation (igraph counts each unordered pair once,
@@ -31,23 +31,13 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from tiegraph.graph.temporal import Activity, Scope, TieTable, resolve_scope, tie_activity
+from tiegraph.analysis.temporal import Activity, Scope, TieTable, resolve_scope, tie_activity
+from tiegraph.graph.centrality import centrality_arrays, igraph_betweenness
 
-#: NetworkX's pagerank defaults (alpha, max_iter, tol), so the iteration stops at the same step
-PAGERANK_ALPHA, PAGERANK_MAX_ITER, PAGERANK_TOL = 0.85, 100, 1.0e-6
 #: below these sizes betweenness runs in-process (see ``default_jobs``)
 PARALLEL_MIN_ACTORS, PARALLEL_MIN_YEARS = 500, 8
-#: betweenness engines: compiled kernels of ``graph.betweenness``, or python-igraph
+#: betweenness engines: compiled kernels of ``graph.betweenness_kernel``, or python-igraph
 ENGINES: tuple[str, ...] = ("numba", "igraph")
-
-
-def igraph_available() -> bool:
-    """Whether python-igraph can be imported (a declared dependency; checked, not assumed)."""
-    try:
-        import igraph  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 class YearlyDyads:
@@ -106,58 +96,6 @@ class YearlyDyads:
         return nodes, codes // max(n, 1), codes % max(n, 1), weight.astype(float)
 
 
-def pagerank(n: int, u: np.ndarray, v: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """NetworkX's ``_pagerank_scipy`` (defaults, weight="weight") on an undirected edge list."""
-    import networkx as nx
-    import scipy as sp
-
-    if n == 0:
-        return np.zeros(0)
-    data = np.concatenate([weight, weight])
-    rows, cols = np.concatenate([u, v]), np.concatenate([v, u])
-    matrix = sp.sparse.coo_array((data, (rows, cols)), shape=(n, n), dtype=float).asformat("csr")
-    out_weight = matrix.sum(axis=1)
-    out_weight[out_weight != 0] = 1.0 / out_weight[out_weight != 0]
-    scale = sp.sparse.dia_array((out_weight.T, 0), shape=matrix.shape).tocsr()
-    matrix = scale @ matrix
-    x = np.repeat(1.0 / n, n)
-    p = np.repeat(1.0 / n, n)
-    dangling = np.where(out_weight == 0)[0]
-    for _ in range(PAGERANK_MAX_ITER):
-        last = x
-        x = PAGERANK_ALPHA * (x @ matrix + sum(x[dangling]) * p) + (1 - PAGERANK_ALPHA) * p
-        if np.absolute(x - last).sum() < n * PAGERANK_TOL:
-            return x
-    raise nx.PowerIterationFailedConvergence(PAGERANK_MAX_ITER)
-
-
-def igraph_betweenness(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """Normalised betweenness as ``nx.betweenness_centrality`` gives it, computed by igraph."""
-    import igraph
-
-    if n < 3:
-        return np.zeros(n)
-    graph = igraph.Graph(n=n, edges=list(zip(u.tolist(), v.tolist())), directed=False)
-    raw = np.asarray(graph.betweenness(directed=False), dtype=float)
-    # igraph: unordered pairs; NetworkX: ordered pairs (2x), then scale 1/((n-1)(n-2))
-    return (2.0 * raw) * (1 / ((n - 1) * (n - 2)))
-
-
-def centrality_arrays(n: int, u: np.ndarray, v: np.ndarray, weight: np.ndarray,
-                      between: np.ndarray) -> dict[str, np.ndarray]:
-    """The four measures of ``centrality_time.snapshot_centrality`` as arrays over the nodes
-    (``between``: the betweenness, computed apart because it is the costly one)."""
-    degree = (np.bincount(u, minlength=n) + np.bincount(v, minlength=n)).astype(float)
-    strength = np.bincount(u, weights=weight, minlength=n) + np.bincount(v, weights=weight, minlength=n)
-    if n > 1:
-        degree = degree * (1.0 / (n - 1.0))
-    else:
-        degree = np.zeros(n)
-    rank = pagerank(n, u, v, weight) if len(u) else np.full(n, 1.0 / n) if n else np.zeros(0)
-    return {"degree": degree, "weighted_degree": strength.astype(float), "betweenness": between,
-            "pagerank": rank}
-
-
 def default_jobs(n_actors: int, n_years: int) -> int:
     """Threads (numba) or processes (igraph) for betweenness: every usable core when the work
     is large, else 1.
@@ -198,7 +136,7 @@ def fast_centrality_by_year(table: TieTable, years: Sequence[int], scope: Scope,
     """``(year, nodes, {measure: array over nodes})`` for each year, as ``snapshot_centrality``
     of the snapshot gives them.
 
-    ``engine``: "numba" (``graph.betweenness``, threads) or "igraph" (processes);
+    ``engine``: "numba" (``graph.betweenness_kernel``, threads) or "igraph" (processes);
     ``jobs``: workers for betweenness (None: ``default_jobs``; 1: this thread).
     With numba the workers start on the first years while this thread still
     aggregates the later years' dyads, and it computes degree and PageRank
@@ -217,7 +155,7 @@ def fast_centrality_by_year(table: TieTable, years: Sequence[int], scope: Scope,
             yield len(per_year[-1][0]), per_year[-1][1], per_year[-1][2]
 
     if engine == "numba":
-        from tiegraph.graph.betweenness import betweenness_many
+        from tiegraph.graph.betweenness_kernel import betweenness_many
 
         between: Iterable[np.ndarray] = betweenness_many(graphs(), jobs=jobs)
     else:

@@ -1,6 +1,6 @@
 """Exact betweenness centrality of many small graphs, fast: trees folded away, 64 sources at a time.
 
-Why this exists: ``centrality_by_year`` needs betweenness for every yearly
+Why this exists: ``analysis.centrality_yearly.centrality_by_year`` needs betweenness for every yearly
 snapshot, and betweenness is nearly all of its cost (Brandes' algorithm,
 one breadth-first search per source: O(nodes x edges) per snapshot).
 igraph's C implementation takes 0.37 s per 1,850-node snapshot on the
@@ -59,7 +59,7 @@ def betweenness(n: int, u: np.ndarray, v: np.ndarray, *, normalized: bool = True
     """``nx.betweenness_centrality`` of the undirected graph on nodes ``0..n-1`` with edges
     ``(u[i], v[i])``, as an array in node order (self-loops and repeated edges are ignored,
     as in an ``nx.Graph``)."""
-    from tiegraph.graph._betweenness_kernels import raw_betweenness
+    from tiegraph.graph._betweenness_kernel_numba import raw_betweenness
 
     u, v = _simple_edges(n, np.asarray(u), np.asarray(v))
     raw = raw_betweenness(n, u, v)  # sum over ordered (source, target) pairs, as NetworkX sums

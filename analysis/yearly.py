@@ -1,7 +1,7 @@
 """Year-by-year measures of the scope's web: density, weight, layers, multiplexity, structure.
 
-Everything is computed from the yearly snapshots of ``graph.temporal`` under
-one ``Activity`` rule, so a table row can be checked by hand against the
+Everything is computed from one ``TieTable`` (``analysis.temporal``, built
+once per run by the caller) and its yearly snapshots under one ``Activity`` rule, so a table row can be checked by hand against the
 snapshot it came from.  The three density columns (stock, flow, window) are
 always shown side by side: the thesis is only convincing if the reader can
 see all three.
@@ -16,10 +16,10 @@ Definitions (per year, over the scope's actors):
 * ``centralization`` -- Freeman degree centralisation: sum(max degree - degree)
   / ((n-1)(n-2)); 1 for a star, 0 when every actor has the same degree.
 * ``hub_share`` -- share of the year's tie-links (one per tie and pair of
-  scope actors) that have the hub (Türkiye) at one end: 1.0 is pure
-  hub-and-spoke, 1/3 is an even spread over six actors.
-* ``density_without_hub`` -- density among the others (the five without TUR):
-  is the web thickening beyond bilateral ties with Ankara?
+  scope actors) that have the hub (a required argument, e.g. TUR) at one end:
+  1.0 is pure hub-and-spoke, 1/3 is an even spread over six actors.
+* ``density_without_hub`` -- density among the others (the scope without the
+  hub): is the web thickening beyond bilateral ties with the hub?
 """
 
 from __future__ import annotations
@@ -31,20 +31,18 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from tiegraph.graph.temporal import (
+from tiegraph.analysis.snapshots import snapshots
+from tiegraph.analysis.temporal import (
     Activity,
     DensityKernel,
     Scope,
     TieTable,
+    formed_mask,
     in_scope_ties,
     resolve_scope,
-    snapshots,
     tie_activity,
-    tie_table,
 )
-from tiegraph.model.vocabulary import TIE_TYPES, TURKIC_SIX
-
-HUB = "TUR"
+from tiegraph.model.vocabulary import TIE_TYPES
 
 
 def freeman_centralization(graph: nx.Graph) -> float:
@@ -76,8 +74,8 @@ def _hub_share(table: TieTable, rows: np.ndarray, members: set[str], hub: str | 
     return sum(1 for u, v in links if hub in (u, v)) / len(links)
 
 
-def yearly_measures(graph: nx.MultiGraph, *, years: Sequence[int], scope: Scope = TURKIC_SIX,
-                    activity: Activity | None = None, hub: str | None = HUB) -> pd.DataFrame:
+def yearly_measures(table: TieTable, *, years: Sequence[int], scope: Scope, hub: str | None,
+                    activity: Activity | None = None) -> pd.DataFrame:
     """One row per year: formation, activity, the three densities and the structure measures.
 
     Structure columns (weighted density onward) use ``activity``; the three
@@ -87,7 +85,6 @@ def yearly_measures(graph: nx.MultiGraph, *, years: Sequence[int], scope: Scope 
     """
     activity = activity or Activity()
     years = [int(y) for y in years]
-    table = tie_table(graph)
     fixed = resolve_scope(scope)
     scoped = in_scope_ties(table, scope)
     in_scope = np.zeros(len(table.ids), dtype=bool)
@@ -96,7 +93,8 @@ def yearly_measures(graph: nx.MultiGraph, *, years: Sequence[int], scope: Scope 
                      tie_activity(table, years, activity.with_mode(m)))
                  for m in ("stock", "flow", "window")}
     active = tie_activity(table, years, activity)
-    snaps = snapshots(graph, years=years, scope=scope, activity=activity, table=table)
+    formed = formed_mask(table, years, scope).sum(axis=0)
+    snaps = snapshots(table, years=years, scope=scope, activity=activity)
     rows: list[dict[str, Any]] = []
     for column, year in enumerate(years):
         snap = snaps[year]
@@ -110,7 +108,7 @@ def yearly_measures(graph: nx.MultiGraph, *, years: Sequence[int], scope: Scope 
         components = list(nx.connected_components(snap)) if len(snap) else []
         rows.append({
             "year": year,
-            "ties_formed": int(np.sum(in_scope & (table.start == year) & ~table.continuation)),
+            "ties_formed": int(formed[column]),
             "ties_active": int(len(live)),
             "actors_active": len(present) if fixed is not None else len(members),
             "density_stock": float(densities["stock"][column]),
@@ -129,7 +127,7 @@ def yearly_measures(graph: nx.MultiGraph, *, years: Sequence[int], scope: Scope 
     return pd.DataFrame(rows)
 
 
-def layer_density(graph: nx.MultiGraph, *, years: Sequence[int], scope: Scope = TURKIC_SIX,
+def layer_density(table: TieTable, *, years: Sequence[int], scope: Scope,
                   activity: Activity | None = None) -> pd.DataFrame:
     """Density of each tie-type layer per year (columns: year, then one per type present).
 
@@ -137,10 +135,9 @@ def layer_density(graph: nx.MultiGraph, *, years: Sequence[int], scope: Scope = 
     in vocabulary order and a type with no tie in the scope gets no column.
     """
     years = [int(y) for y in years]
-    table = tie_table(graph)
     present = {table.types[r] for r in in_scope_ties(table, scope)}
     layers = [t for t in TIE_TYPES if t in present]
-    snaps = snapshots(graph, years=years, scope=scope, activity=activity, table=table)
+    snaps = snapshots(table, years=years, scope=scope, activity=activity)
     rows = []
     for year in years:
         snap = snaps[year]
@@ -154,16 +151,14 @@ def layer_density(graph: nx.MultiGraph, *, years: Sequence[int], scope: Scope = 
     return pd.DataFrame(rows, columns=["year", *layers])
 
 
-def ties_formed_by_type(graph: nx.MultiGraph, *, years: Sequence[int],
-                        scope: Scope = TURKIC_SIX) -> pd.DataFrame:
-    """Ties formed each year (joining two or more scope actors), by type, plus ``total``."""
+def ties_formed_by_type(table: TieTable, *, years: Sequence[int], scope: Scope) -> pd.DataFrame:
+    """Ties formed each year (``analysis.temporal.formed_mask``), by type, plus ``total``."""
     years = [int(y) for y in years]
-    table = tie_table(graph)
-    rows_in = in_scope_ties(table, scope)
-    layers = [t for t in TIE_TYPES if t in {table.types[r] for r in rows_in}]
+    layers = [t for t in TIE_TYPES if t in {table.types[r] for r in in_scope_ties(table, scope)}]
+    mask = formed_mask(table, years, scope)
     rows = []
-    for year in years:
-        formed = [table.types[r] for r in rows_in if table.start[r] == year and not table.continuation[r]]
+    for column, year in enumerate(years):
+        formed = [table.types[r] for r in np.flatnonzero(mask[:, column])]
         row: dict[str, Any] = {"year": year}
         row.update({t: formed.count(t) for t in layers})
         row["total"] = len(formed)
@@ -171,10 +166,10 @@ def ties_formed_by_type(graph: nx.MultiGraph, *, years: Sequence[int],
     return pd.DataFrame(rows, columns=["year", *layers, "total"])
 
 
-def dyad_table(graph: nx.MultiGraph, *, year: int, scope: Scope = TURKIC_SIX,
+def dyad_table(table: TieTable, *, year: int, scope: Scope,
                activity: Activity | None = None) -> pd.DataFrame:
     """The tied dyads of one year: types (multiplexity), ties and summed weight."""
-    snap = snapshots(graph, years=[year], scope=scope, activity=activity)[year]
+    snap = snapshots(table, years=[year], scope=scope, activity=activity)[year]
     rows = [{"a": a, "b": b, "n_types": len(d["types"]), "types": ", ".join(d["types"]),
              "ties": len(d["ties"]), "weight": d["weight"]}
             for a, b, d in sorted(snap.edges(data=True), key=lambda e: tuple(sorted(e[:2])))]

@@ -1,6 +1,6 @@
-"""The compiled parts of ``graph.betweenness`` (numba; see that module for the method and why).
+"""The compiled parts of ``graph.betweenness_kernel`` (numba; see that module for the method and why).
 
-Kept apart so that importing ``graph.betweenness`` does not import numba.
+Kept apart so that importing ``graph.betweenness_kernel`` does not import numba.
 Every kernel is ``nogil`` (threads run snapshots side by side) and
 ``cache=True`` (compiled once per machine, then loaded from ``__pycache__``).
 Vertex indices are int32, counts and weights float64 (integers below 2^53,
@@ -8,6 +8,8 @@ so the tree counts are exact).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 from llvmlite import ir
@@ -18,12 +20,16 @@ LANES = 64
 ONE = np.uint64(1)
 
 
-@intrinsic
-def _lowest_bit(typingctx, word):
+def _cttz(typingctx, word):
     """Index of the lowest set bit of a non-zero uint64 (LLVM's cttz: one instruction)."""
     def codegen(context, builder, signature, args):
         return builder.cttz(args[0], ir.Constant(ir.IntType(1), 1))
     return types.int64(types.uint64), codegen
+
+
+#: called as ``_lowest_bit(word)`` inside the kernels; numba supplies the typing context, so the
+#: one-argument call is right although the Python signature above has two (hence typed ``Any``)
+_lowest_bit: Any = intrinsic(_cttz)
 
 
 @njit(nogil=True, cache=True)

@@ -1,0 +1,198 @@
+"""The data behind ``tiegraph report``: plain dicts and lists, rendered elsewhere.
+
+Keeping the numbers separate from their rendering lets the table, JSON, CSV and
+Markdown outputs (and the HTML report) show exactly the same figures.  Every
+yearly number comes from the temporal engine (``analysis.temporal``) on one
+``TieTable``, with each dataset's coverage applied (``analysis.coverage_series``):
+a year no dataset covers is missing (``None``), not zero, and the datasets'
+coverage is listed.  A density column that does not move over many years gets
+a note saying which ties make it so, so a flat column is never silently read
+as "no change".
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from tiegraph.analysis.coverage_series import CoverageSeries, coverage_series, dataset_coverage
+from tiegraph.analysis.temporal import Activity, DensityKernel, Scope, TieTable, resolve_scope, tie_table
+from tiegraph.graph.build import Level, Projection, TieFilter, build_graph, select_ties
+from tiegraph.graph.centrality import centrality
+from tiegraph.model.entities import Dataset, Tie
+
+#: the report's density columns and the rule of each (stock: standing ties 10 years unless ended)
+DENSITY_MODES: dict[str, Activity] = {"cumulative": Activity("cumulative"), "flow": Activity("flow"),
+                                      "stock": Activity("stock")}
+#: a density column constant over at least this many defined years gets a note
+CONSTANT_YEARS = 5
+
+
+@dataclass
+class ReportOptions:
+    """What ``build_report`` shows; ``scope`` is required (the CLI supplies its default)."""
+
+    scope: tuple[str, ...]
+    tie_filter: TieFilter = field(default_factory=TieFilter)
+    level: Level = "state"
+    projection: Projection = "clique"
+    top: int = 10
+    first_year: int | None = None
+    last_year: int | None = None
+
+
+def build_report(dataset: Dataset, options: ReportOptions) -> dict[str, Any]:
+    """Every number ``tiegraph report`` shows, as plain data (tables are lists of dicts)."""
+    resolve_scope(options.scope)
+    ties = select_ties(dataset, options.tie_filter)
+    graph = build_graph(dataset, ties, projection=options.projection, level=options.level,
+                        attributes="analysis")
+    table = tie_table(graph)
+    years = sorted({t.year for t in ties if t.year is not None})
+    first = options.first_year or options.tie_filter.start_year or (years[0] if years else None)
+    last = options.last_year or options.tie_filter.end_year or (years[-1] if years else None)
+    span = list(range(first, last + 1)) if first is not None and last is not None else []
+
+    coverage = dataset_coverage(table, dataset.coverage)
+    series = {name: coverage_series(table, years=span, scope=options.scope, coverage=coverage,
+                                    datasets=list(coverage), activity=activity,
+                                    kernel=DensityKernel(table, options.scope, activity=activity))
+              for name, activity in DENSITY_MODES.items()}
+    density_rows = [
+        {"year": y, "ties_formed": series["flow"].ties_formed[i],
+         **{f"density_{name}": s.density[i] for name, s in series.items()}}
+        for i, y in enumerate(span)
+    ]
+    cent = centrality(graph)
+    actor_rows = sorted(
+        ({"actor": n, "name": graph.nodes[n].get("name", n), "kind": graph.nodes[n].get("kind"), **v}
+         for n, v in cent.items() if graph.degree(n) > 0),
+        key=lambda r: (-r["degree"], -r["betweenness"], r["actor"]),
+    )[: options.top]
+    kinds = Counter(a.kind for a in dataset.actors.values())
+    by_type = Counter(t.type for t in ties)
+    by_year = Counter(t.year for t in ties if t.year is not None)
+    by_dataset = Counter(t.dataset for t in ties)
+    absorbed = Counter({d: 0 for d in by_dataset})
+    for t in ties:  # read from the ties, so a report from Neo4j shows the same
+        absorbed[t.dataset] += len([i for i in str(t.attributes.get("overlaps_with") or "").split(";") if i])
+    return {
+        "filters": {
+            "scope": list(options.scope), "level": options.level, "projection": options.projection,
+            "types": sorted(options.tie_filter.types) if options.tie_filter.types else "all",
+            "years": f"{first}-{last}" if span else "none",
+            "include_tentative": options.tie_filter.include_tentative,
+            "datasets": sorted(options.tie_filter.datasets) if options.tie_filter.datasets else "all",
+        },
+        "summary": {
+            "actors": len(dataset.actors), "ties": len(ties),
+            "undated_ties": sum(1 for t in ties if t.year is None),
+            "tentative_ties": sum(1 for t in ties if t.tentative),
+            "conflicted_ties": sum(1 for t in ties if t.conflicts),
+            "sources_cited": len({s.document for t in ties for s in t.sources}),
+        },
+        "actors_by_kind": [{"kind": k, "actors": kinds[k]} for k in sorted(kinds)],
+        "ties_by_type": [{"type": k, "ties": by_type[k]} for k in sorted(by_type)],
+        "ties_by_year": [{"year": y, "ties": by_year[y]} for y in sorted(by_year)],
+        "ties_by_dataset": [{"dataset": d, "ties": n, "duplicates_absorbed": absorbed[d]}
+                            for d, n in sorted(by_dataset.items(), key=lambda kv: (-kv[1], kv[0]))],
+        "coverage": [{"dataset": c.dataset, "kind": c.kind, "years": f"{c.first_year}-{c.last_year}",
+                      "types": len(c.tie_types), "note": c.note} for c in coverage.values()],
+        "density": density_rows,
+        "notes": density_notes(series, table, options.scope, assumed_participants(ties)),
+        "top_actors": actor_rows,
+        "trend": {"series": "density_flow", **mann_kendall(series["flow"].as_dict())} if span else {},
+    }
+
+
+def assumed_participants(ties: Iterable[Tie]) -> set[str]:
+    """Ids of the ties whose participant list the coder marked as an assumption (``participants_assumed``)."""
+    return {t.id for t in ties if t.attributes.get("participants_assumed")}
+
+
+def density_notes(series: dict[str, CoverageSeries], table: TieTable, scope: Scope,
+                  assumed: Collection[str] = ()) -> list[dict[str, Any]]:
+    """One note per density column that stays constant for ``CONSTANT_YEARS`` or more defined years,
+    and per year range no dataset covers.
+
+    The note names the multilateral ties formed in the first year of the run
+    (for a saturated column these are what ties every pair), with any
+    attribute saying their participants are an assumption.
+    """
+    notes: list[dict[str, Any]] = []
+    for name, s in series.items():
+        years, values = s.observed()
+        if not values:
+            continue
+        run_start = 0
+        for i in range(1, len(values) + 1):
+            if i < len(values) and values[i] == values[run_start]:
+                continue
+            if i - run_start >= CONSTANT_YEARS:
+                y0, y1 = years[run_start], years[i - 1]
+                notes.append({"column": f"density_{name}", "years": f"{y0}-{y1}",
+                              "note": _constant_note(name, s, values[run_start], y0, y1, table, scope, assumed)})
+            run_start = i
+    gaps = [y for y, v in zip(series["stock"].years, series["stock"].density) if v is None]
+    if gaps:
+        notes.append({"column": "all density columns", "years": _ranges(gaps),
+                      "note": "no dataset covers these years: missing, not zero"})
+    return notes
+
+
+def _constant_note(name: str, series: CoverageSeries, value: float, y0: int, y1: int, table: TieTable,
+                   scope: Scope, assumed: Collection[str]) -> str:
+    fixed = set(resolve_scope(scope) or ())
+    makers = [i for i, ends in enumerate(table.endpoints)
+              if table.start[i] == y0 and len(ends & fixed if fixed else ends) >= 3]
+    text = f"constant at {value:.2f} for {y1 - y0 + 1} years"
+    if value == 0:
+        if series.kind == "systematic":
+            return text + "; the (systematic) datasets code no tie of the scope in these years"
+        return text + ("; no tie of the scope counts in these years: in documentary data that means "
+                       "none was coded, not that none existed")
+    if name == "cumulative":
+        text += " (cumulative density never falls: a tie counts from its year on)"
+    if makers:
+        listed = ", ".join(table.ids[i] + (" (participants assumed, see data/CODING_NOTES.md)"
+                                           if table.ids[i] in assumed else "")
+                           for i in makers[:3]) + (" …" if len(makers) > 3 else "")
+        text += f"; multilateral ties of {y0}: {listed}"
+    return text
+
+
+def _ranges(years: list[int]) -> str:
+    """'1993-1995, 1999' for [1993, 1994, 1995, 1999]."""
+    parts: list[str] = []
+    start = prev = years[0]
+    for y in [*years[1:], None]:
+        if y is not None and y == prev + 1:
+            prev = y
+            continue
+        parts.append(f"{start}-{prev}" if prev != start else str(start))
+        if y is not None:
+            start = prev = y
+    return ", ".join(parts)
+
+
+def mann_kendall(series: Mapping[int, float | None]) -> dict[str, float | str | int]:
+    """Mann–Kendall trend test with Sen's slope on the defined years of a yearly series.
+
+    pymannkendall's ``original_test``, as ported in ``analysis.mann_kendall`` so
+    that ``tiegraph report`` does not import scipy.stats (same numbers).
+    Missing years are left out, not read as zeros.
+    """
+    from tiegraph.analysis.mann_kendall import original_test
+
+    values = [v for _, v in sorted(series.items()) if v is not None]
+    if len(values) < 3 or len(set(values)) < 2:
+        return {"trend": "no trend", "p": 1.0, "tau": 0.0, "z": 0.0, "sen_slope": 0.0, "n": len(values)}
+    result = original_test(values)
+    return {"trend": result.trend, "p": float(result.p), "tau": float(result.Tau),
+            "z": float(result.z), "sen_slope": float(result.slope), "n": len(values)}
+
+
+def report_options_dict(options: ReportOptions) -> dict[str, Any]:
+    return asdict(options)
