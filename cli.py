@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from tiegraph.commands import core, export, imports, neo4j, store, thesis
+from tiegraph.commands import core, export, imports, neo4j, overlaps, store, thesis
 
 app = typer.Typer(
     name="tiegraph",
@@ -19,7 +19,7 @@ app = typer.Typer(
 )
 
 #: command modules, in the order their commands appear in --help
-COMMAND_MODULES = (core, export, thesis, imports, neo4j, store)
+COMMAND_MODULES = (core, export, thesis, imports, overlaps, neo4j, store)
 
 for _module in COMMAND_MODULES:
     _module.register(app)

@@ -262,7 +262,7 @@ def main() -> None:
     pagecache = args.pagecache or ("256m" if args.quick else "3g")
     header("Neo4j load: batched writer, one query per tie, re-load, bulk import", args.quick)
 
-    from tiegraph.loaders.curated import load_dataset
+    from tiegraph.loaders.datadir import load_dataset
     from tiegraph.store.connection import Connection, open_driver
     from tiegraph.store.rows import expected_counts, write_plan
 

@@ -15,7 +15,7 @@ from typing import Annotated, TypeVar
 import typer
 
 from tiegraph.graph.build import TieFilter
-from tiegraph.loaders.curated import load_dataset
+from tiegraph.loaders.datadir import load_dataset
 from tiegraph.model.entities import Dataset
 from tiegraph.model.errors import TiegraphError, UsageError
 from tiegraph.model.vocabulary import TURKIC_SIX
@@ -63,15 +63,17 @@ TentativeOpt = Annotated[bool, typer.Option("--tentative/--no-tentative", help="
 DatasetOpt = Annotated[list[str] | None, typer.Option("--dataset", help="Only ties of this dataset (repeatable), e.g. seeds, dcad.")]
 
 
-def load(data: list[Path] | None) -> Dataset:
+def load(data: list[Path] | None, datasets: list[str] | None = None) -> Dataset:
     """The validated data of the ``--data`` directories, each cross-dataset duplicate counted once.
 
-    ``python -m loaders.overlap DIR …`` lists the pairs; the kept tie names
-    what it absorbed in ``attributes.overlaps_with``.
+    ``tiegraph overlaps DIR …`` lists the pairs; the kept tie names
+    what it absorbed in ``attributes.overlaps_with``.  ``datasets`` (``--dataset``)
+    keeps only those datasets' ties *before* duplicates are merged, so a SIPRI-only
+    view keeps the SIPRI ties that the seeds would otherwise absorb.
     """
     from tiegraph.loaders.overlap import merge_dataset
 
-    return merge_dataset(load_dataset(data or None))
+    return merge_dataset(load_dataset(data or None, datasets=set(datasets) if datasets else None))
 
 
 def make_filter(types: list[str] | None, start: int | None, end: int | None, tentative: bool,
@@ -114,11 +116,12 @@ SOURCES = ("files", "neo4j")
 
 def dataset_from_source(source: str, data: list[Path] | None, uri: str | None = None,
                         user: str | None = None, password: str | None = None,
-                        database: str | None = None) -> Dataset:
-    """The dataset an analysis runs on: from the data files, or read back from Neo4j."""
+                        database: str | None = None, datasets: list[str] | None = None) -> Dataset:
+    """The dataset an analysis runs on: from the data files (``datasets`` only: see ``load``),
+    or read back from Neo4j."""
     check_choice("--source", source, SOURCES)
     if source == "files":
-        return load(data)
+        return load(data, datasets)
     if data:
         raise UsageError("--data reads files: it cannot be combined with --source neo4j")
     from tiegraph.store.connection import Connection, open_driver, translate_errors

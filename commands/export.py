@@ -51,7 +51,7 @@ def graphml(
     """
     check_choice("--level", level, ("actor", "state"))
     check_choice("--projection", projection, ("clique", "star"))
-    data_set = dataset_from_source(source, data)
+    data_set = dataset_from_source(source, data, datasets=dataset)
     ties = select_ties(data_set, make_filter(types, start, end, tentative, dataset))
     graph = build_graph(data_set, ties, projection=projection, level=level)  # type: ignore[arg-type]
     write_graphml(graph, path)
@@ -76,7 +76,7 @@ def _timeline_graph(data, start, end, types, level, projection, tentative, datas
     check_choice("--level", level, ("actor", "state"))
     check_choice("--projection", projection, ("clique", "star"))
     check_choice("--timeformat", timeformat, TIMEFORMATS)
-    data_set = dataset_from_source(source, data)
+    data_set = dataset_from_source(source, data, datasets=dataset)
     ties = select_ties(data_set, make_filter(types, start, end, tentative, dataset))
     return build_graph(data_set, ties, projection=projection, level=level), ties  # type: ignore[arg-type]
 

@@ -1,11 +1,11 @@
-"""``tiegraph import SOURCE PATH``: turn a real-world dataset file into a tiegraph data directory.
+"""``tiegraph import SOURCE PATH`` and ``tiegraph import all DIR``: real datasets into data directories.
 
 The loaders (``loaders/dcad.py``, ``atop.py``, ``sipri.py``, ``mme.py``, ``jme.py``) build
 the records; this command aligns imported states with the bundled actors,
 validates everything with the project's loader and only then writes
-``DIR/ties/SOURCE.jsonl`` and ``DIR/actors/SOURCE.jsonl`` (both or neither).
-An imported dataset lives in its own directory, passed with ``--data`` next to
-the bundled ``data/``.
+``DIR/ties/SOURCE.jsonl``, ``DIR/actors/SOURCE.jsonl`` and ``DIR/coverage.yaml``
+(all or none, under a lock on DIR).  An imported dataset lives in its own
+directory, passed with ``--data`` next to the bundled ``data/``.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tiegraph.commands.common import check_choice, handle_errors
-from tiegraph.loaders.curated import BUNDLED_DATA, data_files
-from tiegraph.model.errors import UsageError
+from tiegraph.loaders.datadir import BUNDLED_DATA, data_files
+from tiegraph.model.errors import TiegraphError, UsageError
 
 if TYPE_CHECKING:
-    from tiegraph.loaders.importing import ImportResult
+    from tiegraph.loaders.result import ImportResult
 
 #: source -> module and function of its reader; imported only when that source is imported,
 #: since cli.py imports every command module at startup (``tiegraph report`` must stay light)
@@ -30,6 +30,7 @@ READER_PATHS: dict[str, tuple[str, str]] = {
     "sipri": ("tiegraph.loaders.sipri", "read_sipri"), "mme": ("tiegraph.loaders.mme", "read_mme"),
     "jme": ("tiegraph.loaders.jme", "read_jme"),
 }
+ALL = "all"
 
 
 def reader(source: str) -> Callable[[Path], ImportResult]:
@@ -38,6 +39,8 @@ def reader(source: str) -> Callable[[Path], ImportResult]:
 
     module, name = READER_PATHS[source]
     return getattr(importlib.import_module(module), name)
+
+
 DEFAULT_ROOT = Path("tiegraph-data")
 
 
@@ -48,22 +51,73 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+def _import_one(source: str, path: Path, into: Path) -> None:
+    """Read, align, validate and write one dataset; print its summary and what was written."""
+    from tiegraph.loaders.writer import align_actors, reference_actors, write_import
+
+    result = reader(source)(path)
+    bundled = [BUNDLED_DATA] if any(data_files(BUNDLED_DATA)) else []
+    align_actors(result, reference_actors(bundled))
+    actors_file, ties_file = write_import(result, into, bundled)
+    typer.echo(result.summary())
+    typer.echo(f"Wrote {_shown(ties_file)} ({len(result.ties)} ties) and "
+               f"{_shown(actors_file)} ({len(result.actors)} actors)"
+               + (f" and {_shown(into / 'coverage.yaml')}" if result.coverage else ""))
+
+
+def _import_all(folder: Path, root: Path) -> None:
+    """Import every supported dataset found under ``folder``, each into ``root/SOURCE``."""
+    from tiegraph.loaders.discover import find_datasets
+
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: not a directory; 'import all' takes the folder holding the datasets")
+    found = find_datasets(folder)
+    typer.echo(f"Found in {_shown(folder)}: "
+               + (", ".join(f"{s} ({_shown(p)})" for s, p in found.datasets.items()) or "no supported dataset"))
+    for path, why in found.skipped:
+        typer.echo(f"Skipped {_shown(path)}: {why}")
+    imported: list[Path] = []
+    failed: list[str] = []
+    for source, path in found.datasets.items():
+        typer.echo(f"--- {source}: {_shown(path)} -> {_shown(root / source)}")
+        try:
+            _import_one(source, path, root / source)
+        except TiegraphError as exc:
+            failed.append(f"{source}: not imported: {exc}")
+            typer.echo(f"{source}: not imported (nothing written): {str(exc).splitlines()[0]}")
+            continue
+        imported.append(root / source)
+    typer.echo(f"Imported {len(imported)} of {len(found.datasets)} datasets: "
+               + (", ".join(p.name for p in imported) or "none"))
+    if imported:
+        data = " ".join(f"--data {_shown(d)}" for d in [BUNDLED_DATA, *imported])
+        typer.echo(f"Run the thesis test on them: tiegraph thesis {data}")
+    if failed or not found.datasets:
+        raise TiegraphError("\n".join(failed) or f"{folder}: no supported dataset found")
+
+
 @handle_errors
 def import_command(
-    source: Annotated[str, typer.Argument(help="dcad, atop, sipri, mme or jme.", show_default=False)],
+    source: Annotated[str, typer.Argument(help="dcad, atop, sipri, mme or jme; or 'all' to import every "
+                                               "supported dataset found in a folder.", show_default=False)],
     path: Annotated[Path, typer.Argument(help="The dataset file (atop: the folder, or the alliance-level "
                                               "*a.csv with the member-level *m.csv beside it; jme: the "
-                                              ".xls workbook, or a CSV export of its sheet).",
+                                              ".xls workbook, or a CSV export of its sheet); for 'all', "
+                                              "the folder to search.",
                                          show_default=False)],
     into: Annotated[Path | None, typer.Option(
-        "--into", help="Data directory to write (default: ./tiegraph-data/SOURCE).",
+        "--into", help="Data directory to write (default: ./tiegraph-data/SOURCE; for 'all' the folder "
+                       "whose SOURCE sub-directories are written, default ./tiegraph-data).",
         show_default=False)] = None,
 ) -> None:
     """Import a real-world dataset: DCAD, ATOP, a SIPRI trade-register export, MME or JME.
 
-    Writes DIR/ties/SOURCE.jsonl and DIR/actors/SOURCE.jsonl after validating
-    them (re-running replaces both files) and prints what was read, produced
-    and skipped, with line numbers.  Use the result with --data next to data/.
+    Writes DIR/ties/SOURCE.jsonl, DIR/actors/SOURCE.jsonl and DIR/coverage.yaml
+    (what the dataset covers) after validating them (re-running replaces them)
+    and prints what was read, produced and skipped, with line numbers.  Use the
+    result with --data next to data/.  'import all DIR' finds every supported
+    dataset under DIR (by its header, not its name), imports each into its own
+    sub-directory and prints the 'tiegraph thesis' command to run on them.
 
     Examples:
 
@@ -77,23 +131,20 @@ def import_command(
 
       tiegraph import jme jme_v3.xls
 
+      tiegraph import all ../shared/external --into tiegraph-data
+
       tiegraph report --data data --data tiegraph-data/dcad --dataset dcad
     """
-    from tiegraph.loaders.importing import align_actors, reference_actors, write_import
-
-    check_choice("SOURCE", source, tuple(READER_PATHS))
+    check_choice("SOURCE", source, (*READER_PATHS, ALL))
     if not path.exists():
         raise UsageError(f"{path}: no such file or directory")
+    if source == ALL:
+        _import_all(path, into if into is not None else DEFAULT_ROOT)
+        return
     if source != "atop" and path.is_dir():
-        raise UsageError(f"{path}: is a directory; give the {source} file")
+        raise UsageError(f"{path}: is a directory; give the {source} file (or use 'tiegraph import all')")
     into = into if into is not None else DEFAULT_ROOT / source
-    result = reader(source)(path)
-    bundled = [BUNDLED_DATA] if any(data_files(BUNDLED_DATA)) else []
-    align_actors(result, reference_actors(bundled))
-    actors_file, ties_file = write_import(result, into, bundled)
-    typer.echo(result.summary())
-    typer.echo(f"Wrote {_shown(ties_file)} ({len(result.ties)} ties) and "
-               f"{_shown(actors_file)} ({len(result.actors)} actors)")
+    _import_one(source, path, into)
     typer.echo(f"Use it with: --data {_shown(BUNDLED_DATA)} --data {_shown(into)}")
 
 

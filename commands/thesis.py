@@ -184,7 +184,7 @@ def thesis(
     from tiegraph.graph.thesis import thesis_section, thesis_tables
 
     check_choice("--format", fmt, FORMATS)
-    data_set = load(data)
+    data_set = load(data, dataset)
     options = thesis_options(data_set, scope=scope, types=types, start=start, end=end, tentative=tentative,
                              dataset=dataset, level=level, projection=projection, mode=mode, duration=duration,
                              window=window, events_over_window=events_over_window, break_year=break_year,

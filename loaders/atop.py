@@ -28,35 +28,43 @@ all (never a fake one).  Exit ``0`` means "still in force on 31 Dec 2018": no
 ``ended`` (``continued_by`` tells which).  Obligations are the ATOP member-level
 dummies, 1 when any member in force has them (``obligations_asymmetric`` marks
 phases whose members differ).
+
+**Version and file pair.**  Every row's ``version`` must be ``5.1``: the rules
+above (exit 0 = in force on 31 Dec 2018, member code 8152, the 5.1 phases) are
+5.1's, so another version (4.01, 5.0) is refused rather than cited as 5.1.  The
+alliance-level file must be alliance-level (``begyr``, no ``member`` column) and
+the member-level file member-level; one file is never read as both.
+
+Coverage (``coverage.yaml``): systematic for ``alliance_treaty``, 1815-2018.  An
+alliance still in force at the end of 2018 has no end (status ``active``): its
+end is censored by the data, not observed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tiegraph.loaders.crosswalk import cow_to_iso3, state_actor
-from tiegraph.loaders.importing import (
-    TIE_ORDER,
-    ExternalFormatError,
-    ImportResult,
-    Note,
-    Skip,
-    finalize,
-    int_field,
-    ordered,
-    partial_date,
-    read_csv_rows,
-)
+from tiegraph.loaders.readers import int_field, read_csv_rows
+from tiegraph.loaders.result import TIE_ORDER, ExternalFormatError, ImportResult, Note, Skip, ordered, partial_date
+from tiegraph.loaders.writer import finalize
+from tiegraph.model.coverage import Coverage
 
 SOURCE = "atop"
-DOCUMENT = "ATOP 5.1 (Leeds et al.)"
+VERSION = "5.1"
+DOCUMENT = f"ATOP {VERSION} (Leeds et al.)"
 URL = "http://www.atopdata.org/"
 OBLIGATIONS = ("defense", "offense", "neutral", "nonagg", "consul")
-ALLIANCE_COLUMNS = ("atopid", "cowid", "cow4id", "bilat", "maxphase", "ineffect") + OBLIGATIONS
+ALLIANCE_COLUMNS = ("atopid", "cowid", "cow4id", "begyr", "bilat", "maxphase", "ineffect") + OBLIGATIONS \
+    + ("version",)
 MEMBER_COLUMNS = ("atopid", "member", "yrent", "moent", "dayent", "yrexit", "moexit", "dayexit",
-                  "phase") + OBLIGATIONS
+                  "phase") + OBLIGATIONS + ("version",)
+COVERAGE = Coverage(SOURCE, 1815, 2018, "systematic", ("alliance_treaty",),
+                    f"ATOP {VERSION} (Leeds et al.): every written alliance 1815-2018. An alliance in force "
+                    "on 31 Dec 2018 has no end: right-censored at 2018, not ended.")
 MISSING = -9
 DateKey = tuple[int, int, int]  # (year, month, day); 0 where unknown, for ordering only
 
@@ -81,6 +89,9 @@ def atop_files(path: Path | str) -> tuple[Path, Path]:
     else:
         alliance = path
         member = path.with_name(path.name.replace("a.csv", "m.csv").replace("a_NNA.csv", "m_NNA.csv"))
+    if alliance == member:
+        raise ExternalFormatError(str(path), None, None, "cannot tell which ATOP file this is: give the folder, "
+                                  "or the alliance-level *a.csv with the member-level *m.csv beside it")
     for needed in (alliance, member):
         if not needed.is_file():
             raise ExternalFormatError(str(needed), None, None,
@@ -94,13 +105,17 @@ def read_atop(path: Path | str, member_path: Path | str | None = None) -> Import
     alliance_path, found_member = atop_files(path) if member_path is None else (Path(path), Path(member_path))
     member_path = found_member
     result = ImportResult(SOURCE)
+    if alliance_path.resolve() == member_path.resolve():
+        raise ExternalFormatError(alliance_path.name, None, None, "given as both the alliance-level and the "
+                                  "member-level file")
     alliances = {row["atopid"].strip(): (line, row)
-                 for line, row in read_csv_rows(alliance_path, ALLIANCE_COLUMNS, label=alliance_path.name)}
+                 for line, row in _versioned(read_csv_rows(alliance_path, ALLIANCE_COLUMNS, label=alliance_path.name),
+                                             alliance_path.name, "member")}
     result.files[alliance_path.name] = len(alliances)
     phases: dict[tuple[str, int], list[Member]] = {}
     label = member_path.name
     member_rows = 0
-    for line, row in read_csv_rows(member_path, MEMBER_COLUMNS, label=label):
+    for line, row in _versioned(read_csv_rows(member_path, MEMBER_COLUMNS, label=label), label, "begyr"):
         member_rows += 1
         atopid, phase = row["atopid"].strip(), int_field(row["phase"], label, line, "phase", blank=0)
         member = _member(row, line, label, result)
@@ -117,7 +132,7 @@ def read_atop(path: Path | str, member_path: Path | str | None = None) -> Import
         if atopid not in alliances:
             result.warnings.append(Note(f"{label}:{members[0].line} atopid {atopid}",
                                         "atopid missing from the alliance-level file"))
-        alliance = alliances.get(atopid, (None, {}))
+        alliance: tuple[int | None, dict[str, str]] = alliances.get(atopid, (None, {}))
         ties = _phase_ties(atopid, phase, members, alliance, (alliance_path.name, label), result)
         if not ties:
             result.skipped.append(Skip(f"{label}:{members[0].line} atopid {atopid} phase {phase}",
@@ -127,7 +142,24 @@ def read_atop(path: Path | str, member_path: Path | str | None = None) -> Import
                 states.setdefault(iso, state_actor(iso))
         result.ties.extend(ties)
     result.actors = list(states.values())
+    result.coverage = COVERAGE
     return finalize(result)
+
+
+def _versioned(rows: Iterator[tuple[int, dict[str, str]]], label: str,
+               foreign: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows, each checked to be ATOP 5.1 and of the right level (no ``foreign`` column)."""
+    for line, row in rows:
+        if foreign in row:
+            level = "alliance" if foreign == "begyr" else "member"
+            raise ExternalFormatError(label, 1, foreign, f"is an ATOP {level}-level file, given where the "
+                                      f"{'member' if level == 'alliance' else 'alliance'}-level file belongs")
+        version = row["version"].strip()
+        if version != VERSION:
+            raise ExternalFormatError(label, line, "version", f"ATOP version '{version}': this loader reads ATOP "
+                                      f"{VERSION} only (its codes and its 'exit 0 = in force on 31 Dec 2018' "
+                                      f"rule are {VERSION}'s)")
+        yield line, row
 
 
 def _member(row: dict[str, str], line: int, label: str, result: ImportResult) -> Member | None:
@@ -239,7 +271,7 @@ def _ranges(lines: list[int]) -> str:
     """"3, 5-9, 12": member-file lines, compact."""
     parts: list[str] = []
     start = prev = lines[0]
-    for line in lines[1:] + [None]:  # type: ignore[list-item]
+    for line in [*lines[1:], None]:
         if line is not None and line == prev + 1:
             prev = line
             continue

@@ -67,6 +67,8 @@ HISTORICAL: dict[str, tuple[str, str]] = {
     "XKO": ("Korea (Joseon / Korean Empire)", "COW 730, 1887-1905; neither PRK nor KOR "
                                              "(user-assigned range X**)."),
     "XZN": ("Zanzibar", "COW 511, 1963-1964 (user-assigned range X**)."),
+    "XNC": ("Turkish Republic of Northern Cyprus", "Not recognised by ISO 3166; XNC is from the ISO "
+                                                   "user-assigned range XAA-XZZ, as in the bundled data."),
     "XAN": ("Annam", "ATOP member code 8152 (Gleditsch-Ward 815; no COW code), ATOP codebook "
                      "note 18 (user-assigned range X**)."),
 }
@@ -96,6 +98,8 @@ NAME_OVERRIDES: dict[str, str] = {
     "uae": "ARE",
     "st. christopher": "KNA",  # "St Christopher and Nevis", the other official name
     "zanzibar": "XZN", "annam": "XAN", "austria-hungary": "XAH",
+    # coco maps "Northern Cyprus" to CYP, the Republic of Cyprus; the bundled data use XNC
+    "northern cyprus": "XNC", "turkish republic of northern cyprus": "XNC", "trnc": "XNC",
 }
 _YUGOSLAVIA_NAMES = frozenset({"yugoslavia", "federal republic of yugoslavia"})
 #: ISO 3166-1 alpha-3 codes ISO withdrew and replaced for the *same* state (ISO 3166-3)

@@ -35,12 +35,19 @@ from pathlib import Path
 from typing import Any
 
 from tiegraph.loaders.crosswalk import cow_to_iso3, state_actor
-from tiegraph.loaders.importing import ImportResult, Skip, finalize, int_field, partial_date, read_csv_rows, tie_record
+from tiegraph.loaders.readers import int_field, read_csv_rows
+from tiegraph.loaders.result import ImportResult, Skip, partial_date, tie_record
+from tiegraph.loaders.writer import finalize
+from tiegraph.model.coverage import Coverage
 
 SOURCE = "dcad"
 DOCUMENT = "DCAD v1.0 (Kinne 2020)"
 URL = "https://correlatesofwar.org/data-sets/defense-cooperation-agreement-dataset/"
-DCAD_END = 2010  # last year DCAD covers; endYearEstimate is capped there
+DCAD_START, DCAD_END = 1980, 2010  # the years DCAD covers; endYearEstimate is capped at the last
+COVERAGE = Coverage(SOURCE, DCAD_START, DCAD_END, "systematic", ("defense_cooperation_agreement",),
+                    "DCAD v1.0 (Kinne 2020): every defence cooperation agreement signed 1980-2010. "
+                    "endYearEstimate stops at 2010 because the data stop there: an end in 2010 is "
+                    "right-censored (in force in 2010, end unknown), not an end.")
 REQUIRED = ("ccode1", "cowName1", "ccode2", "cowName2", "signDay", "signMonth", "signYear",
             "EIFDay", "EIFMonth", "EIFYear", "type", "category1", "category2", "category3",
             "terminated", "endYearEstimate", "asymmetry", "categoryConf", "sourceType", "source",
@@ -67,13 +74,14 @@ def read_dcad(path: Path | str) -> ImportResult:
             result.skipped.append(Skip(f"{where} ({code1} {row['cowName1']} / {code2} {row['cowName2']})",
                                        "self-dyad: ccode1 equals ccode2 (a tie needs two states)"))
             continue
-        pair = [cow_to_iso3(code1, year), cow_to_iso3(code2, year)]
-        if None in pair:
-            bad = code1 if pair[0] is None else code2
+        first, second = cow_to_iso3(code1, year), cow_to_iso3(code2, year)
+        if first is None or second is None:
+            bad = code1 if first is None else code2
             result.skipped.append(Skip(f"{where} (COW {bad})", "COW code not mapped to an ISO3 id"))
             continue
-        if pair[0] == pair[1]:
-            result.skipped.append(Skip(f"{where} ({code1}/{code2} -> {pair[0]})",
+        pair = [first, second]
+        if first == second:
+            result.skipped.append(Skip(f"{where} ({code1}/{code2} -> {first})",
                                        "both COW codes map to the same state"))
             continue
         clash = _name_clash(row, names)
@@ -85,6 +93,7 @@ def read_dcad(path: Path | str) -> ImportResult:
             states.setdefault(iso, state_actor(iso))
         result.ties.append(_tie(row, line, label, pair, year))
     result.actors = list(states.values())
+    result.coverage = COVERAGE
     return finalize(result)
 
 

@@ -51,19 +51,19 @@ from pathlib import Path
 from typing import Any
 
 from tiegraph.loaders.crosswalk import iso3_code
-from tiegraph.loaders.importing import (
+from tiegraph.loaders.readers import read_csv_rows, read_xls_rows
+from tiegraph.loaders.result import (
     UNIDENTIFIED,
     ImportResult,
     Note,
     Skip,
     end_not_before,
     exercise_participants,
-    finalize,
     partial_date,
-    read_csv_rows,
-    read_xls_rows,
     tie_record,
 )
+from tiegraph.loaders.writer import finalize
+from tiegraph.model.coverage import Coverage
 from tiegraph.model.dates import MAX_YEAR, MIN_YEAR
 
 SOURCE = "jme"
@@ -79,6 +79,9 @@ TEXT_COLUMNS = {"Trimmed Name": "trimmed_name", "Institution(s) involved": "inst
                 "Anything interesting to note about this exercise?": "coder_note"}
 NO_START = "no numeric s.year and Start Date is not a date"
 FIRST_YEAR, LAST_YEAR = 1970, 2010  # the period JME covers
+COVERAGE = Coverage(SOURCE, FIRST_YEAR, LAST_YEAR, "systematic", ("joint_exercise",),
+                    "JME v3: D'Orazio's systematic collection of joint military exercises 1970-2010 "
+                    "(coding workbook; a row dated outside these years is kept as coded).")
 
 _DATE = re.compile(r"(\d{1,2}|xx)[/.](\d{1,2}|xx)[/.](\d{4})", re.IGNORECASE)
 _DATE_SLASH_MISSING = re.compile(r"(\d{1,2})/?xx/?(\d{4})", re.IGNORECASE)
@@ -101,6 +104,7 @@ def read_jme(path: Path | str) -> ImportResult:
         if tie is not None:
             result.ties.append(tie)
     result.actors = list(actors.values())
+    result.coverage = COVERAGE
     return finalize(result)
 
 
@@ -175,8 +179,10 @@ def _dates(row: dict[str, str], where: str, result: ImportResult) -> tuple[str |
 def _day_first(value: str) -> bool:
     """A text that can only be read day first: ``14/09/2007``."""
     match = _DATE.fullmatch(value.strip())
-    return bool(match) and match.group(1).isdigit() and int(match.group(1)) > 12 \
-        and match.group(2).isdigit() and int(match.group(2)) <= 12  # type: ignore[union-attr]
+    if match is None:
+        return False
+    return match.group(1).isdigit() and int(match.group(1)) > 12 \
+        and match.group(2).isdigit() and int(match.group(2)) <= 12
 
 
 def _text_date(value: str, column: str, where: str, result: ImportResult, day_first: bool = False) -> str | None:

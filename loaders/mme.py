@@ -26,17 +26,17 @@ from pathlib import Path
 from typing import Any
 
 from tiegraph.loaders.crosswalk import name_to_iso3
-from tiegraph.loaders.importing import (
+from tiegraph.loaders.readers import int_field, read_csv_rows
+from tiegraph.loaders.result import (
     UNIDENTIFIED,
     ImportResult,
     end_not_before,
     exercise_participants,
-    finalize,
-    int_field,
     partial_date,
-    read_csv_rows,
     tie_record,
 )
+from tiegraph.loaders.writer import finalize
+from tiegraph.model.coverage import Coverage
 
 SOURCE = "mme"
 DOCUMENT = "MME v7 (D'Orazio & Galambos 2021)"
@@ -46,6 +46,9 @@ REQUIRED = ("MMEID", "Ex_Name", "Series_Name", "Location", "s.year", "s.month", 
 DOMAINS = ("CPX", "Air", "Land", "Sea", "Amphibious", "Cyber")
 FOCUS = ("Warfighting", "Peacekeeping", "Humanitarian")
 UNKNOWN = UNIDENTIFIED  # MME's "unknown" in every column
+COVERAGE = Coverage(SOURCE, 1980, 2010, "systematic", ("joint_exercise",),
+                    "MME v7: every multinational military exercise 1980-2010 its coders found "
+                    "(D'Orazio & Galambos 2021).")
 
 
 def read_mme(path: Path | str) -> ImportResult:
@@ -62,6 +65,7 @@ def read_mme(path: Path | str) -> ImportResult:
         if tie is not None:
             result.ties.append(tie)
     result.actors = list(actors.values())
+    result.coverage = COVERAGE
     return finalize(result)
 
 

@@ -41,8 +41,8 @@ JME working file), then any other dataset alphabetically.  The kept tie gets
 ``attributes.overlaps_with`` (the ids it absorbed); a dropped one, when kept for
 inspection, ``attributes.duplicate_of``.
 
-``python -m loaders.overlap DIR …`` prints the pairs found among the data
-directories given (counts by dataset pair; ``--list`` every pair).
+``tiegraph overlaps DIR …`` prints the pairs found among the data directories
+given (counts by dataset pair; ``--list`` every pair).
 """
 
 from __future__ import annotations
@@ -52,7 +52,6 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from tiegraph.model.entities import Dataset, Tie
@@ -182,7 +181,8 @@ def merge_dataset(dataset: Dataset) -> Dataset:
     pairs = find_overlaps(dataset.ties)
     if not pairs:
         return dataset
-    return Dataset(dataset.actors, _apply(dataset.ties, pairs, True), dataset.files, overlaps=pairs)
+    return Dataset(dataset.actors, _apply(dataset.ties, pairs, True), dataset.files, overlaps=pairs,
+                   coverage=dataset.coverage)
 
 
 def _apply(items: list[Tie], pairs: list[dict[str, Any]], drop_duplicates: bool) -> list[Tie]:
@@ -208,34 +208,3 @@ def datasets_used(ties: Iterable[Tie | dict[str, Any]]) -> dict[str, int]:
     """``{dataset: number of ties}``, largest first: which datasets a number rests on."""
     counts = Counter(t.get("dataset") or "seeds" if isinstance(t, dict) else t.dataset for t in ties)
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m loaders.overlap [--list] DIR …``: the overlaps among data directories, by dataset pair."""
-    import sys
-
-    from tiegraph.loaders.curated import load_dataset
-    from tiegraph.model.errors import TiegraphError
-
-    args = sys.argv[1:] if argv is None else argv
-    show = "--list" in args
-    directories = [a for a in args if a != "--list"]
-    try:
-        dataset = load_dataset([Path(d) for d in directories] or None)
-    except TiegraphError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
-        return 1
-    pairs = find_overlaps(dataset)
-    counts = Counter((p["kept_dataset"], p["duplicate_dataset"], p["family"]) for p in pairs)
-    print(f"ties: {len(dataset.ties)} ({', '.join(f'{k} {v}' for k, v in datasets_used(dataset.ties).items())})")
-    print(f"overlapping pairs: {len(pairs)}")
-    for (kept, duplicate, family), n in sorted(counts.items()):
-        print(f"  {n} x {family}: {duplicate} duplicates {kept} (kept)")
-    if show:
-        for p in pairs:
-            print("\t".join(str(p[k]) for k in ("kept", "duplicate", "family", "participants", "years")))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -3,11 +3,19 @@
 YAML is composed with libyaml's C parser and converted by hand, so every record
 and every key keeps its line, and scalars keep the text as written: "2021" stays
 "2021" (never a ``datetime.date``), which is how dates keep their precision.
+
+The reader is also the first line against hostile files, each refused with one
+line naming the file, line and (where there is one) field, in bounded time and
+memory: YAML aliases (a "billion laughs" file), nesting deeper than
+``MAX_DEPTH``, a key given twice in any mapping, control characters and lone
+surrogates in any text, and numbers written in YAML 1.1's other bases.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,8 +57,43 @@ class FileProblem(Exception):
         super().__init__(str(problem))
 
 
+#: a plain YAML integer as the format reads it: decimal digits only.  YAML 1.1 also reads
+#: ``0x7E5``, ``0o3745``, ``2_021`` and ``33:41`` as numbers; here they stay text, so a date or a
+#: count is only ever read from the forms data/FORMAT.md defines ("0x7E5" is not 2021).
+_DECIMAL = re.compile(r"[-+]?[0-9]+")
+#: characters no text field may hold: C0 controls but tab, line feed and carriage return, DEL,
+#: C1 controls, lone surrogates and the two non-characters XML 1.0 forbids.  GraphML, GEXF, the
+#: HTML report and Neo4j all fail on them, so they are refused where the data is read.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+#: records are shallow (a tie's deepest value is conflicts -> readings -> value, 5 levels)
+MAX_DEPTH = 16
+
+
+def _char_problem(char: str) -> str:
+    code = ord(char)
+    if 0xD800 <= code <= 0xDFFF:
+        return f"lone surrogate U+{code:04X} is not valid Unicode"
+    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(code, "control character")
+    return f"control character U+{code:04X} ({name}) is not allowed in text"
+
+
+_CONTROL_NAMES = {0: "NUL", 7: "BEL", 8: "BACKSPACE", 0x0B: "VT", 0x0C: "FORM FEED", 0x1B: "ESC", 0x7F: "DEL"}
+
+
+class _Refused(Exception):
+    """A value the reader refuses inside a record: (line, message); the field is added on the way up."""
+
+    def __init__(self, line: int | None, message: str, field: str | None = None):
+        self.line, self.message, self.field = line, message, field
+        super().__init__(message)
+
+
 def _scalar(node: yaml.ScalarNode) -> Any:
     if node.style:  # quoted or block scalar: always text (plain is None or "")
+        if node.style == '"':  # escapes (\e, \0, \x1b) can make any character
+            bad = _FORBIDDEN.search(node.value)
+            if bad:
+                raise _Refused(node.start_mark.line + 1, _char_problem(bad.group()))
         return node.value
     tag = node.tag
     if tag == _NULL_TAG:
@@ -58,10 +101,7 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     if tag == _BOOL_TAG:
         return node.value.lower() in ("true", "yes", "on")
     if tag == _INT_TAG:
-        try:
-            return int(node.value.replace("_", ""), 0)
-        except ValueError:
-            return node.value
+        return int(node.value) if _DECIMAL.fullmatch(node.value) else node.value
     if tag == _FLOAT_TAG:
         try:
             return float(node.value)
@@ -70,37 +110,91 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     return node.value  # str, timestamps (kept as written) and anything else
 
 
-def _value(node: yaml.Node) -> Any:
+def _value(node: yaml.Node, depth: int = 1) -> Any:
     if isinstance(node, yaml.ScalarNode):
         return _scalar(node)
+    if depth > MAX_DEPTH:
+        raise _Refused(node.start_mark.line + 1, f"nested more than {MAX_DEPTH} levels deep")
     if isinstance(node, yaml.SequenceNode):
-        return [_value(n) for n in node.value]
+        return [_value(n, depth + 1) for n in node.value]
     if isinstance(node, yaml.MappingNode):
-        return {str(_value(k)): _value(v) for k, v in node.value}
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = str(_value(key_node, depth + 1))
+            if key in out:
+                raise _Refused(key_node.start_mark.line + 1, f"key '{key}' given twice in one mapping")
+            out[key] = _value(value_node, depth + 1)
+        return out
     return None  # pragma: no cover
 
 
-def _read_text(path: Path, label: str) -> str:
+def _line_at(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
+
+
+def _key_on_line(text: str, line: int) -> str | None:
+    """The mapping key a line starts with (``  title: …`` -> title), to name the field of a raw problem."""
+    found = re.match(r"\s*(?:-\s+)?([A-Za-z_][\w.-]*)\s*:", text.split("\n", line)[line - 1])
+    return found.group(1) if found else None
+
+
+def _read_bytes(path: Path, label: str) -> bytes:
     try:
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        raise FileProblem(Problem(label, line, None, None,
-                                  "not valid UTF-8 (save the file as UTF-8)")) from None
+        return path.read_bytes()
+    except IsADirectoryError:
+        raise FileProblem(Problem(label, None, None, None, "is a directory, not a data file")) from None
     except OSError as exc:
         raise FileProblem(Problem(label, None, None, None, f"cannot read: {exc.strerror}")) from None
+
+
+def _read_text(path: Path, label: str) -> str:
+    data = _read_bytes(path, label)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FileProblem(Problem(label, data.count(b"\n", 0, exc.start) + 1, None, None,
+                                  "not valid UTF-8 (save the file as UTF-8)")) from None
+    bad = _FORBIDDEN.search(text)
+    if bad:  # a raw NUL, ESC, … in the file itself: libyaml would name only a byte position
+        line = _line_at(text, bad.start())
+        raise FileProblem(Problem(label, line, None, _key_on_line(text, line), _char_problem(bad.group())))
+    return text
+
+
+def _no_aliases(text: str, label: str) -> None:
+    """Refuse YAML aliases (``*name``): expanding them is how a small file becomes gigabytes.
+
+    Only a text holding ``*`` can have one, so other files cost nothing more.
+    """
+    if "*" not in text:
+        return
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent):
+                line = event.start_mark.line + 1 if event.start_mark else None
+                raise FileProblem(Problem(label, line, None, None,
+                                          f"YAML alias '*{event.anchor}' is not supported (write the value out)"))
+    except yaml.YAMLError:
+        return  # compose reports the syntax error with its line
+
+
+def _yaml_error(exc: yaml.YAMLError, text: str) -> tuple[int | None, str]:
+    mark = getattr(exc, "problem_mark", None)
+    if mark is None and isinstance(exc, yaml.reader.ReaderError):
+        return _line_at(text, exc.position), exc.reason
+    reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return (mark.line + 1 if mark else None), reason
 
 
 def read_yaml_records(path: Path, label: str | None = None) -> Iterator[RawRecord]:
     """Yield each mapping of a YAML file whose top level is a list."""
     label = label or str(path)
     text = _read_text(path, label)
+    _no_aliases(text, label)
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        line, reason = _yaml_error(exc, text)
         raise FileProblem(Problem(label, line, None, None, f"invalid YAML: {reason}")) from None
     if root is None:
         raise FileProblem(Problem(label, None, None, None, "file is empty (expected a list of records)"))
@@ -114,13 +208,72 @@ def read_yaml_records(path: Path, label: str | None = None) -> Iterator[RawRecor
         data: dict[str, Any] = {}
         key_lines: dict[str, int] = {}
         for key_node, value_node in item.value:
-            key = str(_value(key_node))
-            if key in data:
-                raise FileProblem(Problem(label, key_node.start_mark.line + 1, None, key,
-                                          "key given twice in one record"))
-            data[key] = _value(value_node)
+            try:
+                key = str(_value(key_node))
+                if key in data:
+                    raise FileProblem(Problem(label, key_node.start_mark.line + 1, None, key,
+                                              "key given twice in one record"))
+                data[key] = _value(value_node, 2)
+            except _Refused as exc:
+                raise FileProblem(Problem(label, exc.line, None, key_node.value, exc.message)) from None
             key_lines[key] = key_node.start_mark.line + 1
         yield RawRecord(label, line, data, key_lines)
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``object_pairs_hook``: a JSON object naming one key twice is an error, not last-wins."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        key = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise _Refused(None, f"key '{key}' given twice in one object")
+    return out
+
+
+def _depth(value: Any, depth: int = 1) -> bool:
+    """True when ``value`` nests no deeper than MAX_DEPTH."""
+    if depth > MAX_DEPTH:
+        return False
+    if isinstance(value, dict):
+        return all(_depth(v, depth + 1) for v in value.values())
+    if isinstance(value, list):
+        return all(_depth(v, depth + 1) for v in value)
+    return True
+
+
+def _bad_text(value: Any) -> str | None:
+    """The problem with the first forbidden character in ``value``'s keys or text, else None."""
+    if isinstance(value, str):
+        bad = _FORBIDDEN.search(value)
+        return _char_problem(bad.group()) if bad else None
+    if isinstance(value, dict):
+        return next((p for k, v in value.items() for p in (_bad_text(k), _bad_text(v)) if p), None)
+    if isinstance(value, list):
+        return next((p for v in value if (p := _bad_text(v))), None)
+    return None
+
+
+def _json_record(line: str, number: int, label: str) -> dict[str, Any]:
+    try:
+        data = json.loads(line, object_pairs_hook=_pairs)
+    except json.JSONDecodeError as exc:
+        raise FileProblem(Problem(label, number, None, None, f"invalid JSON: {exc.msg}")) from None
+    except RecursionError:
+        raise FileProblem(Problem(label, number, None, None,
+                                  f"nested more than {MAX_DEPTH} levels deep")) from None
+    except _Refused as exc:
+        raise FileProblem(Problem(label, number, None, None, exc.message)) from None
+    if not isinstance(data, dict):
+        raise FileProblem(Problem(label, number, None, None, "line is not a JSON object"))
+    # escapes (\u001b, \ud800) and raw C1 characters only: JSON itself refuses raw C0 controls
+    suspect = "\\" in line or not line.isascii()
+    for key, value in data.items():
+        if not _depth(value, 2):
+            raise FileProblem(Problem(label, number, None, key, f"nested more than {MAX_DEPTH} levels deep"))
+        problem = (_bad_text(key) or _bad_text(value)) if suspect else None
+        if problem:
+            raise FileProblem(Problem(label, number, None, key, problem))
+    return data
 
 
 def read_jsonl_records(path: Path, label: str | None = None) -> Iterator[RawRecord]:
@@ -128,6 +281,8 @@ def read_jsonl_records(path: Path, label: str | None = None) -> Iterator[RawReco
     label = label or str(path)
     try:
         handle = path.open("rb")
+    except IsADirectoryError:
+        raise FileProblem(Problem(label, None, None, None, "is a directory, not a data file")) from None
     except OSError as exc:
         raise FileProblem(Problem(label, None, None, None, f"cannot read: {exc.strerror}")) from None
     seen_any = False
@@ -141,13 +296,7 @@ def read_jsonl_records(path: Path, label: str | None = None) -> Iterator[RawReco
             if not line.strip():
                 continue
             seen_any = True
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise FileProblem(Problem(label, number, None, None, f"invalid JSON: {exc.msg}")) from None
-            if not isinstance(data, dict):
-                raise FileProblem(Problem(label, number, None, None, "line is not a JSON object"))
-            yield RawRecord(label, number, data, {})
+            yield RawRecord(label, number, _json_record(line, number, label), {})
     if not seen_any:
         raise FileProblem(Problem(label, None, None, None,
                                   "file is empty (expected one JSON object per line)"))

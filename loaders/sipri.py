@@ -3,7 +3,11 @@
 The export is not a clean CSV, so it is parsed by hand rather than with
 ``csv``/pandas, which would silently misread it:
 
-* latin-1, not UTF-8 (names such as "Türkiye" in Comments are byte 0xFC);
+* latin-1 in the March 2025 export (names such as "Türkiye" in Comments are byte
+  0xFC), but a copy re-saved by a spreadsheet is UTF-8, often with a BOM: the
+  encoding is detected (``readers.decode_text``: BOM, else UTF-8 when the bytes are
+  valid UTF-8, else latin-1) and named in the import summary, so "Bü-181" is never
+  read as "BÃ¼-181" (with a new tie id);
 * a free-text preamble (11 lines in the 2025 export) before the header; the
   header is found by its first fields, and the "Data generated" line is kept
   for the citation;
@@ -15,14 +19,21 @@ The export is not a clean CSV, so it is parsed by hand rather than with
   on LF only; a line with fewer than 16 fields is joined with the next line when
   — and only when — the two make exactly 16 fields.  The repair is reported
   with both line numbers; anything else is skipped and reported, never shifted.
+  A last record cut short (fewer than 16 fields at the end of the file) means the
+  file is truncated: an error, as in every other loader, not a skip.
 
 Actors: states through the crosswalk.  Names ending in ``*`` (non-state armed
 groups, e.g. "Syria rebels*") or ``**`` (international organisations, e.g.
 "United Nations**") become ``organization`` actors with a slug id
 (``syria-rebels``); such a name is never passed to the name matcher, which
 would turn "Syria rebels" into Syria.  An ``arms_transfer`` supplier must be a
-state or company, so a transfer *from* a non-state actor, or from "unknown
-supplier(s)", is skipped and reported.
+state or company, so a transfer *from* an armed group (``*``) or an international
+organisation (``**``: the UN, the EU, NATO) is skipped and reported as such, and so
+is one from "unknown supplier(s)" or to "unknown recipient(s)".  "Northern
+Cyprus" is ``XNC``, as in the bundled data (coco would say CYP).
+
+Coverage (``coverage.yaml``): systematic for ``arms_transfer``, from the earliest
+to the latest year of order or delivery in the file (the register's years).
 
 One record = one deal = one tie (supplier -> recipient), dated by the year of
 order; deliveries, numbers, weapon and TIV values go to ``attributes``.  Status
@@ -40,7 +51,10 @@ from pathlib import Path
 from typing import Any
 
 from tiegraph.loaders.crosswalk import name_to_iso3, slug, state_actor
-from tiegraph.loaders.importing import TIE_ORDER, ExternalFormatError, ImportResult, Note, Skip, finalize, ordered
+from tiegraph.loaders.readers import decode_text
+from tiegraph.loaders.result import TIE_ORDER, ExternalFormatError, ImportResult, Note, Skip, ordered
+from tiegraph.loaders.writer import finalize
+from tiegraph.model.coverage import Coverage
 
 SOURCE = "sipri"
 DOCUMENT = "SIPRI Arms Transfers Database, trade register"
@@ -52,7 +66,8 @@ FIELDS = ("recipient", "supplier", "order_year", "order_year_uncertain", "ordere
           "ordered_uncertain", "designation", "description", "delivered", "delivered_uncertain",
           "delivery_years", "condition", "comments", "tiv_unit", "tiv_order", "tiv_delivered")
 WIDTH = len(HEADER)
-UNKNOWN_SUPPLIER = "unknown supplier(s)"
+UNKNOWN = {"unknown supplier(s)": "supplier", "unknown recipient(s)": "recipient"}
+ARMED_GROUP, ORGANISATION = "armed group", "international organisation"
 
 
 def read_sipri(path: Path | str) -> ImportResult:
@@ -60,9 +75,10 @@ def read_sipri(path: Path | str) -> ImportResult:
     path = Path(path)
     label = path.name
     try:
-        text = path.read_bytes().decode("latin-1")
+        data = path.read_bytes()
     except OSError as exc:
         raise ExternalFormatError(label, None, None, f"cannot read: {exc.strerror}") from None
+    text, encoding = decode_text(data)
     lines = text.split("\n")  # LF only: a CR belongs to the line (CR LF breaks are repaired below)
     header_index = next((i for i, line in enumerate(lines[:40])
                          if line.rstrip("\r").startswith("Recipient,Supplier,")), None)
@@ -80,6 +96,7 @@ def read_sipri(path: Path | str) -> ImportResult:
                       if line.startswith("Data generated:")), None)
     document = f"{DOCUMENT} (data generated {generated or 'date not stated'}): {label}"
     result = ImportResult(SOURCE)
+    result.encodings[label] = encoding
     actors: dict[str, dict[str, Any]] = {}
     used_ids: dict[str, int] = {}
     records = 0
@@ -95,7 +112,20 @@ def read_sipri(path: Path | str) -> ImportResult:
         result.ties.append(tie)
     result.files[label] = records + sum(1 for s in result.skipped if s.reason.startswith("malformed"))
     result.actors = list(actors.values())
+    result.coverage = _coverage(result, generated)
     return finalize(result)
+
+
+def _coverage(result: ImportResult, generated: str | None) -> Coverage | None:
+    """The register's years: earliest to latest year of order or delivery among the ties read."""
+    years = [int(y) for t in result.ties for y in [t.get("start"), *str(
+        t["attributes"].get("delivery_years") or "").split(";")] if y and str(y).isdigit()]
+    if not years:
+        return None
+    return Coverage(SOURCE, min(years), max(years), "systematic", ("arms_transfer",),
+                    "SIPRI Arms Transfers Database: every transfer of major conventional arms SIPRI "
+                    f"recorded (trade register, data generated {generated or 'date not stated'}); years "
+                    "from the earliest to the latest year of order or delivery in the export.")
 
 
 def _records(lines: list[str], first: int, label: str, result: ImportResult):
@@ -120,6 +150,9 @@ def _records(lines: list[str], first: int, label: str, result: ImportResult):
                 index += 1
                 yield number, joined, joined.split(",")
                 continue
+        if len(fields) < WIDTH and not any(line.strip("\r").strip() for line in lines[index:]):
+            raise ExternalFormatError(label, number, None, f"the file ends inside a record ({len(fields)} of "
+                                      f"{WIDTH} fields): truncated? Export the trade register again")
         if len(fields) != WIDTH:
             result.skipped.append(Skip(f"{label}:{number} ({len(fields)} fields)",
                                        f"malformed record: not {WIDTH} comma-separated fields and not "
@@ -129,18 +162,20 @@ def _records(lines: list[str], first: int, label: str, result: ImportResult):
 
 
 def _actor(name: str, year: int | None, actors: dict[str, dict[str, Any]]) -> tuple[str | None, str]:
-    """(actor id, kind) for a SIPRI name; (None, why) when it cannot be mapped."""
+    """(actor id, kind) for a SIPRI name; (None, why) when it cannot be mapped.
+
+    The kind is "state", ARMED_GROUP (``*``), ORGANISATION (``**``), "unknown" or "unmapped".
+    """
     clean = name.strip()
     if clean.endswith("*"):
         stars = len(clean) - len(clean.rstrip("*"))
         base = clean.rstrip("*").strip()
         actor_id = slug(base)
-        what = ("international organisation ('**' in SIPRI)" if stars >= 2
-                else "non-state actor ('*' in SIPRI)")
+        kind = ORGANISATION if stars >= 2 else ARMED_GROUP
         actors.setdefault(actor_id, {"id": actor_id, "kind": "organization", "name": base,
-                                     "note": f"SIPRI {what}: '{clean}'."})
-        return actor_id, "organization"
-    if clean.lower() == UNKNOWN_SUPPLIER:
+                                     "note": f"SIPRI {kind} ('{'*' * min(stars, 2)}' in SIPRI): '{clean}'."})
+        return actor_id, kind
+    if clean.lower() in UNKNOWN:
         return None, "unknown"
     iso = name_to_iso3(clean, year)
     if iso is None:
@@ -155,18 +190,21 @@ def _tie(rec: dict[str, str], line: int, raw: str, label: str, document: str,
     year = int(rec["order_year"]) if rec["order_year"].strip().isdigit() else None
     supplier, supplier_kind = _actor(rec["supplier"], year, actors)
     recipient, recipient_kind = _actor(rec["recipient"], year, actors)
-    for name, kind in ((rec["supplier"], supplier_kind), (rec["recipient"], recipient_kind)):
-        if kind == "unmapped":
-            result.skipped.append(Skip(f"{where} ('{name.strip()}')", "country name not mapped to an ISO3 id"))
+    for role, name, kind in (("supplier", rec["supplier"], supplier_kind),
+                             ("recipient", rec["recipient"], recipient_kind)):
+        if kind == "unknown":
+            other = rec["recipient" if role == "supplier" else "supplier"].strip()
+            result.skipped.append(Skip(f"{where} ({'to' if role == 'supplier' else 'from'} {other})",
+                                       f"{role} unknown ('{name.strip()}' in SIPRI)"))
             return None
-    if supplier_kind == "unknown":
-        result.skipped.append(Skip(f"{where} (to {rec['recipient'].strip()})",
-                                   "supplier unknown ('unknown supplier(s)')"))
-        return None
-    if supplier_kind == "organization":
+        if kind == "unmapped":
+            result.skipped.append(Skip(f"{where} ('{name.strip()}')",
+                                       f"{role} name not mapped to a country (ISO3 id)"))
+            return None
+    if supplier_kind in (ARMED_GROUP, ORGANISATION):
         result.skipped.append(Skip(f"{where} ('{rec['supplier'].strip()}')",
-                                   "supplier is a non-state actor (an arms_transfer supplier must be "
-                                   "a state or company)"))
+                                   f"supplier is an {supplier_kind}, not a state or company (the "
+                                   "supplier of an arms_transfer must be one)"))
         return None
     if supplier == recipient:
         result.skipped.append(Skip(f"{where} ({supplier})", "supplier and recipient are the same state"))

@@ -17,7 +17,8 @@ from collections.abc import Callable
 from typing import Any
 
 from tiegraph.loaders.records import RawRecord
-from tiegraph.model.dates import DateFormatError, PartialDate
+from tiegraph.model.coverage import COVERAGE_KINDS, Coverage
+from tiegraph.model.dates import MAX_YEAR, MIN_YEAR, DateFormatError, PartialDate
 from tiegraph.model.entities import Actor, Conflict, Origin, Reading, Source, Tie
 from tiegraph.model.errors import Problem
 from tiegraph.model.vocabulary import ACTOR_KINDS, MEMBERSHIP_ROLES, STATUSES, TIE_TYPES
@@ -34,6 +35,23 @@ SOURCE_FIELDS = {"document", "locator", "quote", "url"}
 #: attribute values up to this length are interned (systems, roles, units repeat; prose does not)
 INTERN_MAX = 64
 _STATUS = {s: s for s in STATUSES}
+#: what ``actor_kind`` returns for an id it cannot judge (its actor record, or the whole actors
+#: file, failed and is reported on its own): no "unknown actor" line for every tie naming it
+UNCHECKED = "?"
+COVERAGE_FIELDS = {"dataset", "first_year", "last_year", "kind", "tie_types", "note"}
+
+
+def normal_id(value: Any) -> str | None:
+    """An id as every check compares it: text without surrounding spaces; a number as its digits.
+
+    ``id: 2021`` and ``id: "2021"`` are one id, and so are ``"x "`` and ``x``
+    (data/FORMAT.md, "Ids").  Anything else (a list, true) is not an id: None.
+    """
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
 
 
 def _intern(value: str | None) -> str | None:
@@ -220,6 +238,7 @@ def _participants(check: RecordChecker, directed: bool | None) -> tuple[str, ...
     if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
         check.fail("participants", "must be a list of actor ids")
         return ()
+    value = [p.strip() for p in value]
     if len(value) != len(set(value)):
         dup = next(p for p in value if value.count(p) > 1)
         check.fail("participants", f"self-tie: '{dup}' is listed twice")
@@ -245,6 +264,8 @@ def build_tie(raw: RawRecord, problems: list[Problem], actor_kind: Callable[[str
     participants = _participants(check, tie_type.directed if tie_type else None)
     for field, actor_id in zip(_participant_fields(tie_type, participants), participants):
         kind = actor_kind(actor_id)
+        if kind == UNCHECKED:
+            continue
         if kind is None:
             check.fail(field, f"unknown actor id '{actor_id}' (not in any actors file)")
         elif tie_type is not None:
@@ -271,7 +292,7 @@ def build_tie(raw: RawRecord, problems: list[Problem], actor_kind: Callable[[str
     dataset = _intern(check.text("dataset")) or default_dataset
     if check.failed:
         return None
-    return Tie(tie_id, tie_type.name, participants, start, _STATUS[status], sources, title, end,  # type: ignore[union-attr,index]
+    return Tie(tie_id, tie_type.name, participants, start, _STATUS[status], sources, title, end,  # type: ignore[union-attr,index,arg-type]
                count, attributes, conflicts, note, dataset, Origin(raw.file, raw.line))
 
 
@@ -283,3 +304,35 @@ def _participant_fields(tie_type: Any, participants: tuple[str, ...]) -> list[st
 
 def _article(word: str) -> str:
     return "an" if word[:1] in "aeiou" else "a"
+
+
+def build_coverage(raw: RawRecord, problems: list[Problem]) -> Coverage | None:
+    """One record of ``coverage.yaml`` (data/FORMAT.md, "Coverage"), checked like a tie."""
+    check = RecordChecker(raw, "coverage", problems)
+    check.label = f"coverage '{raw.data.get('dataset')}'" if isinstance(raw.data.get("dataset"), str) \
+        else f"coverage #{raw.line}"
+    check.unknown_fields(COVERAGE_FIELDS)
+    dataset = check.text("dataset", required=True)
+    years: list[int] = []
+    for field in ("first_year", "last_year"):
+        value = raw.data.get(field)
+        if isinstance(value, bool) or not isinstance(value, int) or not MIN_YEAR <= value <= MAX_YEAR:
+            check.fail(field, f"'{value}' must be a year from {MIN_YEAR} to {MAX_YEAR}" if value is not None
+                       else "is required")
+        years.append(value)  # type: ignore[arg-type]  # checked: a failed record is not built
+    if not check.failed and years[0] > years[1]:
+        check.fail("last_year", f"last_year {years[1]} is before first_year {years[0]}")
+    kind = check.text("kind", required=True)
+    if kind is not None and kind not in COVERAGE_KINDS:
+        check.fail("kind", f"unknown kind '{kind}' (use one of: {', '.join(COVERAGE_KINDS)})")
+    types = raw.data.get("tie_types")
+    if not isinstance(types, list) or not types or not all(isinstance(t, str) for t in types):
+        check.fail("tie_types", "must be a non-empty list of tie types")
+        types = []
+    for name in types:
+        if name not in TIE_TYPES:
+            check.fail("tie_types", f"unknown tie type '{name}' (see 'tiegraph types')")
+    note = check.text("note") or ""
+    if check.failed:
+        return None
+    return Coverage(dataset, years[0], years[1], kind, tuple(types), note)  # type: ignore[arg-type]

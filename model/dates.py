@@ -66,7 +66,7 @@ class PartialDate:
             day = parts[2] if len(parts) > 2 else None
             if month is not None and not 1 <= month <= 12:
                 raise DateFormatError(f"impossible month in '{value}'")
-            if day is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:
+            if day is not None and month is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:
                 raise DateFormatError(f"impossible day in '{value}'")
             return cls(year, month, day, precision)  # type: ignore[arg-type]
         raise DateFormatError(

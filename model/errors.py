@@ -46,6 +46,14 @@ class DataValidationError(TiegraphError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+class ExternalFormatError(TiegraphError):
+    """A third-party dataset file is not in the expected format; the message is one ``FILE:LINE: …`` line."""
+
+    def __init__(self, file: str, line: int | None, field: str | None, message: str):
+        self.problem = Problem(file, line, None, field, message)
+        super().__init__(str(self.problem))
+
+
 class StoreError(TiegraphError):
     """Neo4j could not be reached or refused the request."""
 

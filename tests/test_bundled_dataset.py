@@ -10,7 +10,7 @@ import pytest
 from helpers import SHARED
 
 from tiegraph.cli import app
-from tiegraph.loaders.curated import load_dataset
+from tiegraph.loaders.datadir import load_dataset
 from tiegraph.model.vocabulary import TIE_TYPES, TURKIC_SIX
 
 SEEDS = SHARED / "seeds"

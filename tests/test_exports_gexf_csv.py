@@ -14,7 +14,7 @@ from tiegraph.cli import app
 from tiegraph.exports.csv_tables import write_gephi_csv
 from tiegraph.exports.gexf import NS, edge_spell, read_gexf, write_gexf
 from tiegraph.graph.build import build_graph, select_ties
-from tiegraph.loaders.curated import load_dataset
+from tiegraph.loaders.datadir import load_dataset
 
 FIXTURE = Path(__file__).parent / "fixtures" / "thesis"
 

@@ -15,7 +15,7 @@ from tiegraph.exports.html import render_html, write_html_report
 from tiegraph.exports.plots import PLOTS, figures, stable_layout, write_plots
 from tiegraph.graph.report import build_report
 from tiegraph.graph.thesis import ThesisOptions, thesis_section
-from tiegraph.loaders.curated import load_dataset
+from tiegraph.loaders.datadir import load_dataset
 
 FIXTURE = Path(__file__).parent / "fixtures" / "thesis"
 PNG = b"\x89PNG\r\n\x1a\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tiegraph.cli import app
-from tiegraph.loaders.curated import load_dataset
+from tiegraph.loaders.datadir import load_dataset
 from tiegraph.model.errors import DataValidationError
 
 GOOD = """\

@@ -16,12 +16,13 @@ from typer.testing import CliRunner
 from tiegraph.cli import app
 from tiegraph.loaders.atop import read_atop
 from tiegraph.loaders.crosswalk import cow_to_iso3, name_to_iso3, state_actor
-from tiegraph.loaders.curated import BUNDLED_DATA, load_dataset
+from tiegraph.loaders.datadir import BUNDLED_DATA, load_dataset
 from tiegraph.loaders.dcad import read_dcad
-from tiegraph.loaders.importing import ExternalFormatError, ImportResult, align_actors, jsonl, write_import
 from tiegraph.loaders.mme import read_mme
 from tiegraph.loaders.overlap import datasets_used, find_overlaps, merge_overlaps
+from tiegraph.loaders.result import ExternalFormatError, ImportResult
 from tiegraph.loaders.sipri import read_sipri
+from tiegraph.loaders.writer import align_actors, jsonl, write_import
 from tiegraph.model.dates import PartialDate
 from tiegraph.model.entities import Source, Tie
 from tiegraph.model.errors import DataValidationError
@@ -153,7 +154,7 @@ def test_atop_needs_both_files(tmp_path: Path) -> None:
 def test_sipri_excerpt(tmp_path: Path) -> None:
     result = read_sipri(FIXTURES / "sipri" / "trade-register-excerpt.csv")
     assert (result.records_read, len(result.ties), result.repairs) == (47, 43, [])
-    assert reasons(result) == {"supplier unknown ('unknown supplier(s)')": 4}
+    assert reasons(result) == {"supplier unknown ('unknown supplier(s)' in SIPRI)": 4}
     tb2 = next(t for t in result.ties if t["to"] == "ALB")
     assert (tb2["id"], tb2["from"], tb2["start"], tb2["status"]) == (
         "sipri-tur-alb-2022-b6e7f24d", "TUR", "2022", "delivered")
@@ -183,11 +184,11 @@ def test_sipri_split_records_repaired(tmp_path: Path) -> None:
         "Hand-made; produced in Türkiye under licence", 5, "line 16")
     assert [tuple(s) for s in result.skipped] == [
         ("handmade-split-records.csv:20 ('Hezbollah (Lebanon)*')",
-         "supplier is a non-state actor (an arms_transfer supplier must be a state or company)"),
-        ("handmade-split-records.csv:21 ('Atlantis')", "country name not mapped to an ISO3 id"),
+         "supplier is an armed group, not a state or company (the supplier of an arms_transfer must be one)"),
+        ("handmade-split-records.csv:21 ('Atlantis')", "recipient name not mapped to a country (ISO3 id)"),
         ("handmade-split-records.csv:22 (7 fields)", "malformed record: not 16 comma-separated fields and "
                                                      "not repairable by joining the next line"),
-        ("handmade-split-records.csv:24 (to Azerbaijan)", "supplier unknown ('unknown supplier(s)')")]
+        ("handmade-split-records.csv:24 (to Azerbaijan)", "supplier unknown ('unknown supplier(s)' in SIPRI)")]
     uzb = next(t for t in result.ties if t["to"] == "UZB")  # the line after the broken one is intact
     assert (uzb["status"], uzb["sources"][0]["locator"]) == ("signed", "line 23")
     assert {a["id"]: a["kind"] for a in result.actors if a["kind"] != "state"} == {
@@ -307,7 +308,7 @@ def test_imported_states_reuse_bundled_records(tmp_path: Path) -> None:
     with pytest.raises(DataValidationError, match="duplicate actor id"):
         write_import(renamed, tmp_path / "bad", [reference])
     assert not (tmp_path / "bad").exists()  # nothing written, not even the directory
-    from tiegraph.loaders.importing import reference_actors
+    from tiegraph.loaders.writer import reference_actors
     align_actors(result, reference_actors([reference]))
     write_import(result, tmp_path / "good", [reference])
     assert load_dataset([reference, tmp_path / "good"]).actors["TUR"].name == "Republic of Türkiye"
@@ -330,6 +331,7 @@ def test_cli_import_writes_validated_files(tmp_path: Path) -> None:
         "dcad: DCAD-v1.0-main.csv: 37 records read",
         "dcad: ties produced: 33 (defense_cooperation_agreement 33)",
         "dcad: actors: 18 (state 18)",
+        "dcad: coverage: 1980-2010, systematic (defense_cooperation_agreement)",
         "dcad: records skipped: 4",
         "  1 x ccode and cowName name different states: DCAD-v1.0-main.csv:9 DCADv1.0-0108 "
         "(ccode2 652 is usually SYR, 'EGY' is 651)",
@@ -337,7 +339,7 @@ def test_cli_import_writes_validated_files(tmp_path: Path) -> None:
         "DCAD-v1.0-main.csv:10 DCADv1.0-0297 (145 BOL / 145 VEN); DCAD-v1.0-main.csv:22 DCADv1.0-1625 "
         "(541 MZM / 541 MZM); DCAD-v1.0-main.csv:38 DCADv1.0-1847 (750 IND / 750 IND)",
         f"Wrote {_shown(into / 'ties' / 'dcad.jsonl')} (33 ties) and "
-        f"{_shown(into / 'actors' / 'dcad.jsonl')} (18 actors)",
+        f"{_shown(into / 'actors' / 'dcad.jsonl')} (18 actors) and {_shown(into / 'coverage.yaml')}",
         f"Use it with: --data {_shown(BUNDLED_DATA)} --data {_shown(into)}",
     ]
     ties_file, actors_file = into / "ties" / "dcad.jsonl", into / "actors" / "dcad.jsonl"
@@ -347,7 +349,8 @@ def test_cli_import_writes_validated_files(tmp_path: Path) -> None:
                                 "--into", str(into)])
     assert again.exit_code == 0
     assert (ties_file.read_bytes(), actors_file.read_bytes()) == first  # replaced, not appended
-    assert sorted(p.name for p in into.rglob("*")) == ["actors", "dcad.jsonl", "dcad.jsonl", "ties"]
+    assert sorted(p.name for p in into.rglob("*")) == ["actors", "coverage.yaml", "dcad.jsonl", "dcad.jsonl", "ties"]
+    assert load_dataset([into]).coverage["dcad"].is_censored(2010)
     assert len(load_dataset([into]).ties) == 33
 
 
@@ -355,7 +358,8 @@ def test_cli_import_writes_validated_files(tmp_path: Path) -> None:
     ("atop", "atop", ["atop: atop5_1a.csv: 9 records read", "atop: atop5_1m.csv: 43 records read",
                       "atop: ties produced: 21 (alliance_treaty 21)"]),
     ("sipri", "sipri/handmade-split-records.csv", [
-        "sipri: handmade-split-records.csv: 11 records read", "sipri: ties produced: 7 (arms_transfer 7)"]),
+        "sipri: handmade-split-records.csv: 11 records read (encoding: latin-1 (not valid UTF-8))",
+        "sipri: ties produced: 7 (arms_transfer 7)"]),
     ("mme", "mme/mme_v7.csv", ["mme: mme_v7.csv: 30 records read",
                                "mme: ties produced: 26 (joint_exercise 26)"]),
 ])
@@ -394,7 +398,7 @@ def test_cli_not_utf8(tmp_path: Path) -> None:
 
 def test_cli_rejects_unknown_source(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["import", "cow", str(tmp_path)])
-    assert (result.exit_code, result.output) == (1, "Error: SOURCE 'cow' is not one of: dcad, atop, sipri, mme, jme\n")
+    assert (result.exit_code, result.output) == (1, "Error: SOURCE 'cow' is not one of: dcad, atop, sipri, mme, jme, all\n")
 
 
 # --------------------------------------------------------------------------- the full files
@@ -433,7 +437,7 @@ def test_full_sipri_subset(tmp_path: Path) -> None:
     result = read_sipri(EXTERNAL / "sipri-trade-register" / "derived" /
                         "trade-register_turkiye-supplier-or-turkic-recipient.csv")
     assert (result.records_read, len(result.ties), result.repairs) == (1123, 1119, [])
-    assert reasons(result) == {"supplier unknown ('unknown supplier(s)')": 4}
+    assert reasons(result) == {"supplier unknown ('unknown supplier(s)' in SIPRI)": 4}
     assert sum(t["from"] == "TUR" for t in result.ties) == 244
     assert sum(t["from"] in TURKIC_SIX and t["to"] in TURKIC_SIX for t in result.ties) == 33
     loads(result, tmp_path)

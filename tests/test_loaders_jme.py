@@ -14,11 +14,13 @@ from typer.testing import CliRunner
 
 from tiegraph.cli import app
 from tiegraph.loaders.crosswalk import iso3_code
-from tiegraph.loaders.curated import BUNDLED_DATA, load_dataset
-from tiegraph.loaders.importing import ExternalFormatError, align_actors, read_xls_rows, reference_actors, write_import
+from tiegraph.loaders.datadir import BUNDLED_DATA, load_dataset
 from tiegraph.loaders.jme import REQUIRED, SHEET, read_jme
 from tiegraph.loaders.mme import read_mme
 from tiegraph.loaders.overlap import find_overlaps
+from tiegraph.loaders.readers import read_xls_rows
+from tiegraph.loaders.result import ExternalFormatError
+from tiegraph.loaders.writer import align_actors, reference_actors, write_import
 from tiegraph.model.dates import PartialDate
 from tiegraph.model.entities import Source, Tie
 from tiegraph.model.vocabulary import TURKIC_SIX
@@ -106,7 +108,7 @@ def test_xls_cells_as_text() -> None:
     """Cells become text as a CSV export holds them (what lets one row builder serve both)."""
     from xlrd.sheet import Cell
 
-    from tiegraph.loaders.importing import _xls_text
+    from tiegraph.loaders.readers import _xls_text
     assert [_xls_text(Cell(kind, value), 0) for kind, value in [
         (1, "FTX"), (2, 1974.0), (2, -9.0), (2, 2.5), (3, 40343.0), (3, 42282.5), (3, -9.0), (4, 1), (5, 42),
         (0, ""), (6, "")]] == ["FTX", "1974", "-9", "2.5", "2010-06-14", "2015-10-05 12:00:00", "-9", "TRUE",
@@ -156,10 +158,11 @@ def test_cli_imports_the_excerpt(tmp_path: Path) -> None:
     into = tmp_path / "jme"
     code, output = _import(EXCERPT, into)
     assert code == 0, output
-    assert output.splitlines()[:8] == [
+    assert output.splitlines()[:9] == [
         "jme: jme_v3_sheet1_2.csv: 36 records read",
         "jme: ties produced: 30 (joint_exercise 30)",
         "jme: actors: 70 (organization 1, state 69)",
+        "jme: coverage: 1970-2010, systematic (joint_exercise)",
         "jme: records skipped: 6",
         "  3 x fewer than two identified participants: jme_v3_sheet1_2.csv:8 'Ocean Going 83' (1 identified, "
         "1 x -9); jme_v3_sheet1_2.csv:19 'Cooperation Alliance 2005' (0 identified, unmapped 8 NATO members); "

@@ -1,7 +1,7 @@
 """Combined datasets count each cross-dataset duplicate once, in every command.
 
 The committed excerpts (tests/fixtures/external) imported next to the bundled
-seeds hold 8 duplicates, listed by ``python -m loaders.overlap``: 3 SIPRI
+seeds hold 8 duplicates, listed by ``tiegraph overlaps``: 3 SIPRI
 drone sales the seeds also code, and 5 exercises in both MME and JME.  The
 report must count 207 - 8 = 199 ties, and say which dataset absorbed what.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tiegraph.cli import app
-from tiegraph.loaders.curated import BUNDLED_DATA
+from tiegraph.loaders.datadir import BUNDLED_DATA
 
 FIXTURES = Path(__file__).parent / "fixtures" / "external"
 IMPORTS = {
@@ -38,14 +38,15 @@ def data_args(tmp_path_factory) -> list[str]:
     return args
 
 
-def test_overlap_listing_counts_the_pairs(data_args, capsys):
-    from tiegraph.loaders.overlap import main
-
-    assert main([a for a in data_args if a != "--data"]) == 0
-    out = capsys.readouterr().out
+def test_overlap_listing_counts_the_pairs(runner, data_args):
+    done = runner.invoke(app, ["overlaps", *[a for a in data_args if a != "--data"], "--list"])
+    assert done.exit_code == 0, done.output
+    out = done.stdout
     assert "ties: 207 (seeds 75, sipri 43, dcad 33, jme 30, mme 26)" in out
     assert "5 x exercise: jme duplicates mme (kept)" in out
     assert "3 x arms_transfer: sipri duplicates seeds (kept)" in out
+    assert "overlapping pairs: 8" in out
+    assert len([line for line in out.splitlines() if line.count("\t") == 4]) == 8
 
 
 def test_report_counts_each_duplicate_once(runner, data_args):
@@ -65,7 +66,7 @@ def test_report_counts_each_duplicate_once(runner, data_args):
 def test_exports_leave_the_duplicates_out(runner, data_args, tmp_path):
     import networkx as nx
 
-    from tiegraph.loaders.curated import load_dataset
+    from tiegraph.loaders.datadir import load_dataset
     from tiegraph.loaders.overlap import find_overlaps
 
     pairs = find_overlaps(load_dataset([Path(a) for a in data_args if a != "--data"]))

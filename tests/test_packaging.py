@@ -83,7 +83,7 @@ def test_installed_cli_reads_its_bundled_dataset(installed: Path):
 
 
 def test_installed_modules_come_from_the_install_not_the_tree(installed: Path):
-    code = ("import tiegraph.loaders.curated as c, tiegraph.store.cypher as q, tiegraph.store.jvm as s; "
+    code = ("import tiegraph.loaders.datadir as c, tiegraph.store.cypher as q, tiegraph.store.jvm as s; "
             "print(c.BUNDLED_DATA); print(q.SCHEMA_FILE.is_file()); print(s.POM.is_file()); "
             "print(len(q.load_store_cypher('read_ties')) > 0)")
     env = {**os.environ, "PYTHONPATH": str(installed)}

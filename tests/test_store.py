@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 
 from tiegraph.cli import app
 from tiegraph.graph.report import build_report
-from tiegraph.loaders.curated import load_dataset
+from tiegraph.loaders.datadir import load_dataset
 from tiegraph.model.errors import DataValidationError, StoreError
 from tiegraph.model.vocabulary import TIE_TYPES
 from tiegraph.store.connection import Connection, open_driver

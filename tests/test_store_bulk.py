@@ -38,7 +38,7 @@ from typer.testing import CliRunner
 
 from bench.generate import generate
 from tiegraph.cli import app
-from tiegraph.loaders.curated import load_dataset
+from tiegraph.loaders.datadir import load_dataset
 from tiegraph.model.dates import PartialDate
 from tiegraph.model.entities import Actor, Conflict, Dataset, Reading, Source, Tie
 from tiegraph.model.errors import DataValidationError, StoreError

@@ -29,7 +29,7 @@ from typer.testing import CliRunner
 
 from bench.generate import generate
 from tiegraph.cli import app
-from tiegraph.loaders.curated import load_dataset
+from tiegraph.loaders.datadir import load_dataset
 from tiegraph.model.errors import StoreError
 from tiegraph.store import server
 from tiegraph.store.connection import Connection

@@ -20,7 +20,7 @@ from neo4j_fixtures import run
 from typer.testing import CliRunner
 
 from tiegraph.cli import app
-from tiegraph.loaders.curated import load_dataset
+from tiegraph.loaders.datadir import load_dataset
 from tiegraph.model.dates import PartialDate
 from tiegraph.model.entities import Actor, Dataset, Source, Tie
 from tiegraph.model.errors import StoreError

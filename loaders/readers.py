@@ -1,0 +1,175 @@
+"""Readers of third-party files: CSV and legacy Excel rows as text, with the line each came from.
+
+Both readers give ``(line, {column: text})`` so one row builder serves a workbook and a
+CSV export of its sheet; a missing column, a short row or a damaged file is an
+``ExternalFormatError`` (one ``FILE:LINE: …`` line), never a silent skip.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from tiegraph.model.errors import ExternalFormatError
+
+
+def read_csv_rows(path: Path, required: tuple[str, ...], *, encoding: str = "utf-8",
+                  label: str | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield ``(line, row)`` for each data row of a CSV file, checking the header first.
+
+    ``line`` is the physical line the row starts on (the header is line 1), so
+    every skip and source locator points at the right line of the real file.
+    A missing column or a row with the wrong number of fields is a format error.
+    """
+    label = label or path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ExternalFormatError(label, None, None, f"cannot read: {exc.strerror}") from None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise ExternalFormatError(label, data[: exc.start].count(b"\n") + 1, None,
+                                  f"not valid {encoding} (byte 0x{data[exc.start]:02x})") from None
+    with io.StringIO(text, newline="") as handle:
+        reader = csv.reader(handle)
+        try:
+            header = next(reader, None)
+            if header is None:
+                raise ExternalFormatError(label, None, None, "file is empty")
+            if header and header[0].startswith("\ufeff"):
+                header[0] = header[0][1:]
+            missing = [c for c in required if c not in header]
+            if missing:
+                raise ExternalFormatError(label, 1, missing[0], "missing column in the header "
+                                          "(is this the right file for this source?)")
+            previous = reader.line_num
+            for values in reader:
+                line, previous = previous + 1, reader.line_num
+                if not values:
+                    continue
+                if len(values) != len(header):
+                    raise ExternalFormatError(label, line, None, f"{len(values)} fields, "
+                                              f"the header has {len(header)}")
+                yield line, dict(zip(header, values))
+        except csv.Error as exc:
+            raise ExternalFormatError(label, reader.line_num, None, f"unreadable CSV: {exc}") from None
+
+
+#: the first bytes of an OLE2 compound file (Excel 97-2003 .xls) and of a ZIP (.xlsx)
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_SIGNATURE = b"PK\x03\x04"
+
+
+def read_xls_rows(path: Path, sheet: str, required: tuple[str, ...], *,
+                  label: str | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield ``(row, values)`` for each non-empty data row of one sheet of a legacy ``.xls``.
+
+    The same contract as ``read_csv_rows``: ``row`` is the sheet's row number
+    as Excel shows it (the header is row 1) and every value is text, so one row
+    builder serves the workbook and a CSV export of its sheet.  Cells become
+    text as a CSV export would hold them: whole numbers without ``.0``, dates
+    as ``YYYY-MM-DD``.  A file that is not an Excel 97-2003 workbook, a missing
+    sheet or a missing column is a format error (one line, nothing read).
+    """
+    label = label or path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ExternalFormatError(label, None, None, f"cannot read: {exc.strerror}") from None
+    if not data:
+        raise ExternalFormatError(label, None, None, "file is empty")
+    if data.startswith(ZIP_SIGNATURE):
+        raise ExternalFormatError(label, None, None, "is an .xlsx (or other ZIP) file, not the Excel 97-2003 "
+                                  ".xls workbook this source is read from")
+    if not data.startswith(OLE2_SIGNATURE):
+        raise ExternalFormatError(label, None, None, "not an Excel 97-2003 .xls workbook (no OLE2 signature; "
+                                  "a CSV export of the sheet must be named *.csv)")
+    import xlrd
+
+    try:  # xlrd writes its warnings to a log (stdout by default): keep them out of the summary
+        book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO())
+    except Exception as exc:  # xlrd raises many types for a damaged file; any of them means "unreadable"
+        raise ExternalFormatError(label, None, None, f"unreadable .xls workbook ({type(exc).__name__}: "
+                                  f"{exc})") from None
+    try:
+        if sheet not in book.sheet_names():
+            raise ExternalFormatError(label, None, None, f"no sheet '{sheet}' (the workbook has: "
+                                      f"{', '.join(book.sheet_names()) or 'no sheets'})")
+        try:
+            table = book.sheet_by_name(sheet)
+        except Exception as exc:
+            raise ExternalFormatError(label, None, None, f"sheet '{sheet}' unreadable ({type(exc).__name__}: "
+                                      f"{exc})") from None
+        if table.nrows == 0:
+            raise ExternalFormatError(label, None, None, f"sheet '{sheet}' is empty")
+        header = [_xls_text(cell, book.datemode).strip() for cell in table.row(0)]
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise ExternalFormatError(label, 1, missing[0], f"missing column in the header of sheet '{sheet}' "
+                                      "(is this the right file for this source?)")
+        for index in range(1, table.nrows):
+            values = [_xls_text(cell, book.datemode) for cell in table.row(index)]
+            if any(v.strip() for v in values):
+                yield index + 1, dict(zip(header, values + [""] * (len(header) - len(values))))
+    finally:
+        book.release_resources()
+
+
+def _xls_text(cell: Any, datemode: int) -> str:
+    """A cell as text: numbers without a spurious ``.0``, dates ISO, blanks and errors empty."""
+    import xlrd
+
+    if cell.ctype == xlrd.XL_CELL_TEXT:
+        return cell.value
+    if cell.ctype in (xlrd.XL_CELL_NUMBER, xlrd.XL_CELL_DATE):
+        if cell.ctype == xlrd.XL_CELL_DATE:
+            try:
+                y, m, d, hh, mm, ss = xlrd.xldate_as_tuple(cell.value, datemode)
+            except xlrd.xldate.XLDateError:  # e.g. -9 in a date-formatted cell: keep the number
+                pass
+            else:
+                clock = f"{hh:02d}:{mm:02d}:{ss:02d}"
+                if y == 0:
+                    return clock
+                return f"{y:04d}-{m:02d}-{d:02d}" + (f" {clock}" if (hh, mm, ss) != (0, 0, 0) else "")
+        number = float(cell.value)
+        return str(int(number)) if number.is_integer() else repr(number)
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return "TRUE" if cell.value else "FALSE"
+    return ""  # empty, blank, or an error cell (#N/A …): no value
+
+
+def int_field(value: str, label: str, line: int, column: str, *, blank: int | None = None) -> int | None:
+    """Parse an integer column; blank gives ``blank``; anything else non-numeric is a format error."""
+    value = value.strip()
+    if value == "":
+        return blank
+    try:
+        return int(float(value)) if "." in value else int(value)
+    except ValueError:
+        raise ExternalFormatError(label, line, column, f"'{value}' is not a number") from None
+
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """``(text, encoding)`` of a text export whose encoding is not declared.
+
+    A BOM decides (UTF-8, UTF-16); else bytes that are valid UTF-8 are UTF-8 (latin-1
+    text with a non-ASCII byte is almost never valid UTF-8); else latin-1, which
+    decodes any bytes.  The encoding is returned so the summary can name it.
+    """
+    for bom, codec, name in ((b"\xef\xbb\xbf", "utf-8-sig", "UTF-8 with BOM"),
+                             (b"\xff\xfe", "utf-16", "UTF-16 (BOM)"), (b"\xfe\xff", "utf-16", "UTF-16 (BOM)")):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), name
+            except UnicodeDecodeError:
+                break
+    try:
+        return data.decode("utf-8"), "UTF-8" if not data.isascii() else "ASCII"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1 (not valid UTF-8)"
