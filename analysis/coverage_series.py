@@ -17,6 +17,12 @@ module applies what each dataset covers:
   ``last_year`` is right-censored (``Coverage.is_censored``): in force up to
   the coverage end and never counted in ``ties_ended``; past the coverage
   end its dataset says nothing (missing), so it is not ended there either.
+  A standing tie with *no* end in a systematic dataset is censored too: such
+  a dataset codes ends (ATOP's exits, DCAD's end estimates), so no end means
+  "still in force at the last year", and the tie stays in force to the
+  coverage end instead of lapsing after the ``Activity.duration`` rule
+  (which stays for documentary data: an article's silence about an end is
+  not evidence that the tie lasted).  ``censor`` applies both.
 * **Layers.**  ``institutional``: standing ties in force (treaties,
   agreements, memberships); ``activity``: events in their year (exercises,
   meetings, deliveries), under the ``Activity`` rule given; ``all``: both.
@@ -33,7 +39,7 @@ same coverage to shuffled start years.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -76,6 +82,31 @@ def dataset_coverage(table: TieTable, declared: Mapping[str, Coverage]) -> dict[
         if coverage is not None:
             out[name] = coverage
     return out
+
+
+def censor(table: TieTable, coverage: Mapping[str, Coverage]) -> tuple[TieTable, np.ndarray]:
+    """(the table with censored ends, censored per tie).
+
+    A standing tie is censored when its end is at or after its dataset's last
+    year, or when it has no end and its dataset is systematic; the latter gets
+    the coverage end as its end, so it is in force up to it (not ``duration`` years).
+    """
+    last = np.full(len(table.ids), np.nan)
+    systematic = np.zeros(len(table.ids), dtype=bool)
+    names = np.array(table.datasets, dtype=object)
+    for name, cov in coverage.items():
+        rows = names == name
+        last[rows] = cov.last_year
+        systematic[rows] = cov.systematic
+    known = ~np.isnan(last) & table.standing & ~np.isnan(table.start)
+    open_ended = known & np.isnan(table.end) & systematic
+    with np.errstate(invalid="ignore"):
+        censored = (known & (table.end >= last)) | open_ended
+    if not open_ended.any():
+        return table, censored
+    end = table.end.copy()
+    end[open_ended] = np.maximum(last[open_ended], table.start[open_ended])
+    return replace(table, end=end), censored
 
 
 def _layer_rows(table: TieTable, layer: Layer) -> np.ndarray:
@@ -177,6 +208,7 @@ def coverage_series(table: TieTable, *, years: Sequence[int], scope: Scope, cove
     activity = activity or Activity()
     years = [int(y) for y in years]
     chosen = [d for d in datasets if d in coverage]
+    table, censored = censor(table, coverage)
     may_count, defined = series_mask(table, years, coverage, datasets=chosen, layer=layer, types=types)
     active = tie_activity(table, years, activity) & may_count
     kernel = kernel or DensityKernel(table, scope, activity=activity)
@@ -185,7 +217,10 @@ def coverage_series(table: TieTable, *, years: Sequence[int], scope: Scope, cove
     scoped = np.zeros(len(table.ids), dtype=bool)
     scoped[in_scope_ties(table, scope)] = True
     formed = (formed_mask(table, years, scope) & may_count).sum(axis=0)
-    censored_rows, ended = _censoring(table, years, coverage, chosen, may_count & scoped[:, None])
+    counted = may_count & scoped[:, None]
+    censored_rows = censored & counted.any(axis=1)
+    ended = ((table.end[:, None] == np.asarray(years, dtype=float)[None, :]) & counted
+             & (table.standing & ~censored)[:, None]).sum(axis=0)
     kinds = {coverage[d].kind for d in chosen}
     notes = tuple(f"{d}: {coverage[d].note}" for d in chosen if coverage[d].note)
     return CoverageSeries(
@@ -197,21 +232,6 @@ def coverage_series(table: TieTable, *, years: Sequence[int], scope: Scope, cove
         covered_by=tuple(tuple(d for d in chosen if coverage[d].first_year <= y <= coverage[d].last_year)
                          for y in years),
         censored=int(censored_rows.sum()), notes=notes)
-
-
-def _censoring(table: TieTable, years: Sequence[int], coverage: Mapping[str, Coverage], datasets: Sequence[str],
-               may_count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(censored per tie, ties ended per year): a standing tie with a known end ends in its end year
-    unless that end is its dataset's coverage edge (then it is censored, never ended)."""
-    last = np.full(len(table.ids), np.inf)
-    names = np.array(table.datasets, dtype=object)
-    for name in datasets:
-        last[names == name] = coverage[name].last_year
-    counted = may_count.any(axis=1) & table.standing & ~np.isnan(table.end)
-    censored = counted & (table.end >= last)
-    y = np.asarray(list(years), dtype=float)[None, :]
-    ended = ((table.end[:, None] == y) & may_count & (counted & ~censored)[:, None]).sum(axis=0)
-    return censored, ended
 
 
 def all_series(table: TieTable, *, years: Sequence[int], scope: Scope, coverage: Mapping[str, Coverage],

@@ -162,3 +162,42 @@ def test_graphml_round_trip(make_data, runner, tmp_path):
                                   "country": "TUR", "aliases": ""}
     for _, _, data in graph.edges(data=True):
         assert all(v is not None for v in data.values())
+
+
+COVERAGE_2016_2020 = """\
+- dataset: seeds
+  first_year: 2016
+  last_year: 2020
+  kind: documentary
+  tie_types: [alliance_treaty, arms_transfer, joint_exercise, defense_meeting, membership, strategic_partnership]
+  note: fixture coverage
+"""
+
+
+def test_report_shows_years_outside_coverage_as_missing(make_data, runner):
+    root = make_data(TINY_TIES)
+    (root / "coverage.yaml").write_text(COVERAGE_2016_2020, encoding="utf-8")
+    args = ["report", "-d", str(root), "--scope", "TUR,AZE,KAZ,KGZ"]
+    report = json.loads(runner.invoke(app, [*args, "--format", "json"]).stdout)
+    # 2015 (t1's year) is outside the declared coverage: missing, not zero; 2016 on as before
+    assert report["density"][0] == {"year": 2015, "ties_formed": None, "density_cumulative": None,
+                                     "density_flow": None, "density_stock": None}
+    assert [r["density_stock"] for r in report["density"][1:]] == pytest.approx([1 / 6, 1 / 6, 2 / 6, 1 / 6, 4 / 6])
+    assert report["coverage"] == [{"dataset": "seeds", "kind": "documentary", "years": "2016-2020", "types": 6,
+                                   "note": "fixture coverage"}]
+    assert {"column": "all density columns", "years": "2015",
+            "note": "no dataset covers these years: missing, not zero"} in report["notes"]
+    assert report["trend"]["n"] == 5  # the missing year is left out of the trend test, not read as 0
+    md = runner.invoke(app, [*args, "--format", "markdown"]).stdout
+    assert "| 2015 | – | – | – | – |" in md
+    csv_text = runner.invoke(app, [*args, "--format", "csv"]).stdout
+    assert "\n2015,,,,\n" in csv_text
+
+
+def test_report_notes_a_constant_column_and_the_assumption_behind_it(runner):
+    report = json.loads(runner.invoke(app, ["report", "--format", "json"]).stdout)
+    notes = {n["column"]: n for n in report["notes"]}
+    cumulative = notes["density_cumulative"]
+    years = [r["year"] for r in report["density"] if r["density_cumulative"] == 1.0]
+    assert cumulative["years"] == f"{years[0]}-{years[-1]}"
+    assert "turkic-intelligence-chiefs-meetings (participants assumed" in cumulative["note"]
