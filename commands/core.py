@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from tiegraph.analysis.report import ReportOptions, build_report
 from tiegraph.commands.common import (
+    DEFAULT_HUB,
     DataOpt,
     DatasetOpt,
     Format,
@@ -27,9 +28,12 @@ from tiegraph.commands.common import (
     handle_errors,
     load,
     make_filter,
+    output_dir,
+    output_file,
     parse_scope,
 )
 from tiegraph.exports.tables import render
+from tiegraph.model.entities import Dataset
 from tiegraph.model.vocabulary import STATUSES, TENTATIVE_STATUSES, TIE_TYPES
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json, csv or markdown.")]
@@ -59,6 +63,10 @@ def report(
 
     Example: tiegraph report --from 2015 --level state --format markdown
     """
+    if html is not None:
+        output_file(html, "--html")
+    if plots is not None:
+        output_dir(plots, "--plots")
     data_set = dataset_from_source(source, data, datasets=dataset)
     options = ReportOptions(scope=parse_scope(scope, data_set),
                             tie_filter=make_filter(types, start, end, tentative, dataset),
@@ -68,8 +76,27 @@ def report(
     if text is not None:
         typer.echo(text, nl=not text.endswith("\n"))
     if html is not None or plots is not None:
-        from tiegraph.commands.thesis import write_report_extras
-        write_report_extras(data_set, options, report_data, html=html, plots=plots)
+        _thesis_extras(data_set, options, report_data, html=html, plots=plots)
+
+
+def _thesis_extras(data_set: Dataset, options: ReportOptions, report_data: dict[str, Any], *,
+                   html: Path | None, plots: Path | None) -> None:
+    """``report --html PATH --plots DIR``: run the thesis test on the report's options and write the files.
+
+    The thesis modules (pandas, scipy, matplotlib) are imported only here, so a
+    plain ``tiegraph report`` does not pay for them.
+    """
+    from tiegraph.analysis.thesis import ThesisOptions, run_thesis
+    from tiegraph.exports.html import write_html_report
+    from tiegraph.exports.plots import write_plots
+
+    result = run_thesis(data_set, ThesisOptions.from_report(options, hub=DEFAULT_HUB))
+    if html is not None:
+        write_html_report(data_set, report_data, result, html)
+        typer.echo(f"Wrote {html}", err=True)
+    if plots is not None:
+        written = write_plots(result, plots)
+        typer.echo(f"Wrote {len(written)} plots to {plots}", err=True)
 
 
 @handle_errors
