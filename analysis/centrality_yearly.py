@@ -36,7 +36,8 @@ from tiegraph.model.errors import UsageError
 MEASURES: tuple[str, ...] = SNAPSHOT_MEASURES
 COLUMNS = ["year", "actor", "name", *MEASURES, "rank", "rank_change"]
 BACKENDS: tuple[str, ...] = ("auto", "networkx", "numba", "igraph")
-#: "auto" uses a compiled backend above this many actors in the scope (NetworkX takes ~1 s a year at 800)
+#: "auto" uses a compiled backend above this many actors in the scope (where NetworkX starts to dominate;
+#: BENCHMARKS.md section 2)
 AUTO_FAST_NODES = 200
 #: what each compiled backend needs installed
 NEEDS = {"numba": "numba (pip install numba)", "igraph": "python-igraph (pip install igraph)"}

@@ -2,8 +2,8 @@
 
 ``analysis.centrality_yearly`` computes degree, weighted degree, betweenness and
 PageRank on each yearly snapshot.  NetworkX's betweenness is pure Python,
-O(n·m) per year: 40 minutes for 200 years of a 2,000-actor graph in
-BENCHMARKS.md.  This module gives the same four numbers from the same
+O(n·m) per year, far too slow for 200 years of a 2,000-actor graph
+(BENCHMARKS.md section 2).  This module gives the same four numbers from the same
 ``TieTable`` and ``Activity`` rule:
 
 * the dyads tied each year are aggregated with numpy (no ``nx.Graph``);
@@ -103,7 +103,7 @@ def default_jobs(n_actors: int, n_years: int) -> int:
     Betweenness is the only costly step and each year is independent, so
     years are spread over workers: threads for the numba kernels (they
     release the GIL), processes for igraph (it holds the GIL).  Small work
-    stays in this thread: starting worker processes costs ~0.1 s.
+    stays in this thread: starting worker processes costs more than it saves.
     """
     if n_actors < PARALLEL_MIN_ACTORS or n_years < PARALLEL_MIN_YEARS:
         return 1

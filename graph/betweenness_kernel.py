@@ -1,11 +1,11 @@
 """Exact betweenness centrality of many small graphs, fast: trees folded away, 64 sources at a time.
 
-Why this exists: ``analysis.centrality_yearly.centrality_by_year`` needs betweenness for every yearly
-snapshot, and betweenness is nearly all of its cost (Brandes' algorithm,
-one breadth-first search per source: O(nodes x edges) per snapshot).
-igraph's C implementation takes 0.37 s per 1,850-node snapshot on the
-2-core benchmark machine, so 200 yearly snapshots cannot meet 30 s whatever
-the library (BENCHMARKS.md section 2).  This module does less work instead,
+Why this exists: ``analysis.centrality_yearly.centrality_by_year`` needs
+betweenness for every yearly snapshot, and betweenness is nearly all of its
+cost (Brandes' algorithm, one breadth-first search per source: O(nodes x
+edges) per snapshot).  Even igraph's C implementation is too slow for 200
+yearly snapshots of a 2,000-actor graph within the target (BENCHMARKS.md
+section 2 has the figures).  This module does less work instead,
 and gives ``nx.betweenness_centrality``'s numbers (exact, up to the order of
 float summation):
 
@@ -18,18 +18,18 @@ float summation):
    core vertex standing for its tree: weighted as a source and as a target
    (``size``), plus the count above for paths that start or end inside its
    own tree.  (Baglioni et al. 2012, "Fast exact computation of betweenness
-   centrality in social networks".)  On the benchmark snapshots the 2-core
-   keeps ~85% of the vertices and ~95% of the edges, yet the searches take
-   1.7x less time (fewer sources, and fewer vertices and edges per search).
+   centrality in social networks".)  Even when the 2-core keeps most of the
+   vertices, the searches are shorter: fewer sources, and fewer vertices and
+   edges per search.
 2. **64 sources per search.**  The sources of a batch advance together,
    a BFS level at a time: per vertex and level a 64-bit mask says in which
    sources' searches the vertex sits at that level, so one AND per edge
    replaces 64 separate "visited?" tests, and the path counts and
    dependencies (one float per vertex and source) are touched only where a
-   mask bit is set.  Alone, ~3x faster than igraph per core.
+   mask bit is set.
 
-Together: 0.05-0.07 s of CPU per benchmark snapshot against igraph's 0.32 s
-(~5x; measured on the shared, loaded 2-core machine).
+The measured speed of each step against igraph and NetworkX is in
+BENCHMARKS.md section 2 (``python -m bench.yearly`` reproduces it).
 
 The kernels are compiled by numba and release the GIL, so ``betweenness_many``
 runs snapshots on threads: no worker processes, no pickling.

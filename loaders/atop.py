@@ -19,7 +19,7 @@ force then, dated from the change that opened it to the change that closed it
 exactly when ATOP says so.  The price: a spell that follows an accession repeats
 the pairs of the spell before it; ``attributes.continues`` names that previous
 spell, and the formation measures (flow density, ties formed per year) count
-only the pairs a spell adds (``graph.temporal``).
+only the pairs a spell adds (``analysis.temporal``).
 
 Dates are signature dates (ATOP codes signature, not ratification).  A blank or
 -9 day gives month precision, a -9 month year precision, a -9 year no date at
