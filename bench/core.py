@@ -86,17 +86,18 @@ def measure(data: Path, attributes: str, code: Path) -> dict[str, Any]:
 def check_equal(data: Path) -> bool:
     """The analysis graph is the full graph restricted to ANALYSIS_KEYS, and the analyses agree."""
     from tiegraph.analysis.temporal import Activity, density_series, tie_table, ties_formed
-    from tiegraph.graph.build import ANALYSIS_KEYS, build_graph
+    from tiegraph.graph.build import ANALYSIS_KEYS, Level, Projection, build_graph
     from tiegraph.graph.centrality import centrality
     from tiegraph.loaders.datadir import load_dataset
 
     dataset = load_dataset(data)
     scope = sorted(dataset.actors)[:40]
-    for level in ("actor", "state"):
-        for projection in ("clique", "star"):
-            full = build_graph(dataset, projection=projection, level=level)  # type: ignore[arg-type]
-            lean = build_graph(dataset, projection=projection, level=level,  # type: ignore[arg-type]
-                               attributes="analysis")
+    levels: tuple[Level, ...] = ("actor", "state")
+    projections: tuple[Projection, ...] = ("clique", "star")
+    for level in levels:
+        for projection in projections:
+            full = build_graph(dataset, projection=projection, level=level)
+            lean = build_graph(dataset, projection=projection, level=level, attributes="analysis")
             if list(full.nodes(data=True)) != list(lean.nodes(data=True)):
                 return False
             full_edges = list(full.edges(keys=True, data=True))
