@@ -1,7 +1,11 @@
 """Options and error handling shared by every command.
 
 The library raises typed errors (``TiegraphError``); ``handle_errors`` turns
-them into ``Error: …`` lines on stderr and exit code 1, never a traceback.
+them into ``Error: …`` lines on stderr and exit code 1, never a traceback (an
+``OSError`` the checks could not foresee, e.g. a full disk, too).  Choices are
+Enums, so typer refuses a bad value before the command runs (``cli.py`` prints
+that usage error as one ``Error:`` line, exit code 2); ``output_file`` and
+``output_dir`` check where a command will write before it does the work.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -22,6 +27,9 @@ from tiegraph.model.vocabulary import TURKIC_SIX
 
 #: where ``tiegraph neo4j start`` keeps a local server (and ``load --bulk`` finds it)
 DEFAULT_WORKDIR = Path(".tiegraph") / "neo4j"
+#: the research defaults: the analysis functions take scope and hub as required arguments, the CLI fills them
+DEFAULT_SCOPE = TURKIC_SIX
+DEFAULT_HUB = "TUR"
 
 F = TypeVar("F", bound=Callable)
 
@@ -46,18 +54,88 @@ def handle_errors(func: F) -> F:
         except BrokenPipeError:  # `tiegraph report | head`
             sys.stderr.close()
             raise typer.Exit(0) from None
+        except OSError as exc:  # what the output checks cannot foresee: a full disk, a vanished directory
+            where = f"{exc.filename}: " if exc.filename else ""
+            fail(f"{where}{exc.strerror or exc}")
     return wrapper  # type: ignore[return-value]
+
+
+class Level(StrEnum):
+    actor = "actor"
+    state = "state"
+
+
+class Projection(StrEnum):
+    clique = "clique"
+    star = "star"
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class QueryFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class Source(StrEnum):
+    files = "files"
+    neo4j = "neo4j"
+
+
+class TimeFormat(StrEnum):
+    date = "date"
+    double = "double"
+
+
+class Mode(StrEnum):
+    stock = "stock"
+    flow = "flow"
+    window = "window"
+
+
+class Null(StrEnum):
+    uniform = "uniform"
+    shuffle = "shuffle"
+
+
+class ImportSource(StrEnum):
+    dcad = "dcad"
+    atop = "atop"
+    sipri = "sipri"
+    mme = "mme"
+    jme = "jme"
+
+
+def output_file(path: Path, label: str = "output file") -> Path:
+    """Refuse an output file path that cannot be written (see ``exports.files``); call it before the work."""
+    from tiegraph.exports.files import check_output_file
+
+    return check_output_file(path, label)
+
+
+def output_dir(path: Path, label: str = "output directory", files: tuple[str, ...] = ()) -> Path:
+    """Refuse an output directory that cannot be written (created if missing); call it before the work."""
+    from tiegraph.exports.files import check_output_dir
+
+    return check_output_dir(path, label, files)
 
 
 DataOpt = Annotated[list[Path] | None, typer.Option(
     "--data", "-d", help="Data directory (repeatable; default: the bundled dataset). "
                          "Imported datasets live in their own directories: pass them all.",
     show_default=False)]
-FromOpt = Annotated[int | None, typer.Option("--from", help="First year (ties dated earlier, or undated, are left out).")]
-ToOpt = Annotated[int | None, typer.Option("--to", help="Last year.")]
+FromOpt = Annotated[int | None, typer.Option(
+    "--from", min=1, max=9999, help="First year (ties dated earlier, or undated, are left out).")]
+ToOpt = Annotated[int | None, typer.Option("--to", min=1, max=9999, help="Last year.")]
 TypeOpt = Annotated[list[str] | None, typer.Option("--type", "-t", help="Only these tie types (repeatable).")]
-LevelOpt = Annotated[str, typer.Option("--level", help="actor: companies are nodes; state: companies fold into their home state.")]
-ProjectionOpt = Annotated[str, typer.Option("--projection", help="clique: multilateral ties become all pairs; star: an event node per tie.")]
+LevelOpt = Annotated[Level, typer.Option("--level", help="actor: companies are nodes; state: companies fold into their home state.")]
+ProjectionOpt = Annotated[Projection, typer.Option("--projection", help="clique: multilateral ties become all pairs; star: an event node per tie.")]
 ScopeOpt = Annotated[str | None, typer.Option("--scope", help="Comma-separated actor ids for density (default: TUR,AZE,KAZ,KGZ,UZB,TKM).")]
 TentativeOpt = Annotated[bool, typer.Option("--tentative/--no-tentative", help="Include announced/planned/proposed ties.")]
 DatasetOpt = Annotated[list[str] | None, typer.Option("--dataset", help="Only ties of this dataset (repeatable), e.g. seeds, dcad.")]
@@ -73,7 +151,24 @@ def load(data: list[Path] | None, datasets: list[str] | None = None) -> Dataset:
     """
     from tiegraph.loaders.overlap import merge_dataset
 
-    return merge_dataset(load_dataset(data or None, datasets=set(datasets) if datasets else None))
+    data_set = load_dataset(data or None, datasets=set(datasets) if datasets else None)
+    check_datasets(data_set, datasets)
+    return merge_dataset(data_set)
+
+
+def check_datasets(data_set: Dataset, datasets: list[str] | None) -> None:
+    """``--dataset NAME`` must name a dataset of the data, as ``--type`` must name a tie type.
+
+    Called on the data filtered to ``datasets``: a named dataset with no tie
+    there has none in the data at all (a coverage record alone also counts).
+    """
+    if not datasets:
+        return
+    present = {t.dataset for t in data_set.ties} | set(data_set.coverage)
+    unknown = [d for d in dict.fromkeys(datasets) if d not in present]
+    if unknown:
+        held = ", ".join(sorted(present)) or "none"
+        raise UsageError(f"--dataset: unknown dataset '{unknown[0]}' (datasets in this data: {held})")
 
 
 def make_filter(types: list[str] | None, start: int | None, end: int | None, tentative: bool,
@@ -84,7 +179,7 @@ def make_filter(types: list[str] | None, start: int | None, end: int | None, ten
 
 def parse_scope(scope: str | None, dataset: Dataset | None = None) -> tuple[str, ...]:
     if not scope:
-        return TURKIC_SIX
+        return DEFAULT_SCOPE
     ids = tuple(dict.fromkeys(s.strip() for s in scope.split(",") if s.strip()))
     if len(ids) < 2:
         raise UsageError(f"--scope '{scope}' needs at least two actor ids")
@@ -108,7 +203,7 @@ UserOpt = Annotated[str | None, typer.Option(
 DatabaseOpt = Annotated[str | None, typer.Option(
     "--database", help="Database name (default: $NEO4J_DATABASE or neo4j; community edition has only neo4j).",
     show_default=False)]
-SourceOpt = Annotated[str, typer.Option(
+SourceOpt = Annotated[Source, typer.Option(
     "--source", help="files: read the data directories; neo4j: read the graph back from Neo4j "
                      "(NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE), Browser edits included.")]
 SOURCES = ("files", "neo4j")
@@ -119,7 +214,6 @@ def dataset_from_source(source: str, data: list[Path] | None, uri: str | None = 
                         database: str | None = None, datasets: list[str] | None = None) -> Dataset:
     """The dataset an analysis runs on: from the data files (``datasets`` only: see ``load``),
     or read back from Neo4j."""
-    check_choice("--source", source, SOURCES)
     if source == "files":
         return load(data, datasets)
     if data:
@@ -129,4 +223,6 @@ def dataset_from_source(source: str, data: list[Path] | None, uri: str | None = 
 
     conn = Connection.from_env(uri, user, password, database)
     with open_driver(conn) as driver, translate_errors(conn):
-        return read_dataset(driver, conn.database, f"{conn.uri} database '{conn.database}'")
+        data_set = read_dataset(driver, conn.database, f"{conn.uri} database '{conn.database}'")
+    check_datasets(data_set, datasets)
+    return data_set

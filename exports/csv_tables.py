@@ -1,73 +1,74 @@
 """nodes.csv + edges.csv for Gephi's spreadsheet importer (and any other tool).
 
 Gephi recognises the columns Id, Label (nodes) and Source, Target, Type
-(Directed/Undirected), Id, Label, Weight (edges), and a ``timeset`` column of
-intervals: ``<[2021.0, 2023.0]>`` (years) or ``<[2021-06-15, 2021-06-15]>``
-(dates), ``Infinity`` for an open end.  The spells are those of the dynamic
-GEXF (``exports.gexf.edge_spell``), so both exports put a tie at the same
-place on the timeline.  Tie attributes follow; the two whose names clash with
-Gephi's columns are renamed: ``type`` -> ``tie_type``, ``source`` -> ``citation``.
+(Directed/Undirected), Id, Label, Weight, Kind (edges), and a ``timeset``
+column of intervals: ``<[2021.0, 2023.0]>`` (years) or
+``<[2021-06-15, 2021-06-15]>`` (dates), ``Infinity`` for an open end, several
+separated by ``;``.  The edges are the groups of the dynamic GEXF
+(``exports.edges``: one per actor pair, direction and tie type, Kind = the tie
+type, its merged spells as the timeset, ``ties``/``tie_ids`` listing its ties),
+for the same reason: Gephi merges parallel edges and refuses overlapping
+intervals.  Both exports put a tie at the same place on the timeline.
+
+Both files are written together (``write_all_atomically``): never one without the other.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import networkx as nx
 import pandas as pd
 
-from tiegraph.exports.gexf import Spell, edge_spell, node_spells, orient
-from tiegraph.exports.graphml import gephi_ready, write_atomically
+from tiegraph.exports.edges import Spell, group_edges, node_spells, summary
+from tiegraph.exports.files import write_all_atomically
+from tiegraph.model.coverage import Coverage
 
-RENAMED = {"type": "tie_type", "source": "citation"}
 NODE_COLUMNS = ["Id", "Label", "kind", "country", "aliases", "timeset"]
-EDGE_COLUMNS = ["Source", "Target", "Type", "Id", "Label", "Weight", "timeset"]
+EDGE_COLUMNS = ["Source", "Target", "Type", "Id", "Label", "Weight", "Kind", "timeset"]
+FILES = ("nodes.csv", "edges.csv")
 
 
-def timeset(spell: Spell | None) -> str:
-    """Gephi interval-set text of a spell ('' when undated)."""
-    if spell is None:
-        return ""
-    return f"<[{spell[0]}, {spell[1] if spell[1] is not None else 'Infinity'}]>"
+def timeset(spells: list[Spell]) -> str:
+    """Gephi interval-set text of an edge's spells ('' when it has none)."""
+    return "<" + ";".join(f"[{s}, {'Infinity' if e is None else e}]" for s, e in spells) + ">" if spells else ""
 
 
-def gephi_frames(graph: nx.MultiGraph, *, timeformat: str = "double",
-                 include_undated: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """(nodes, edges, undated edges left out) as DataFrames in Gephi's column layout."""
-    clean = gephi_ready(graph)
+def gephi_frames(graph: nx.MultiGraph, *, timeformat: str = "double", include_undated: bool = False,
+                 full: bool = False, coverage: Mapping[str, Coverage] | None = None,
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """(nodes, edges, undated tie edges left out) as DataFrames in Gephi's column layout."""
+    groups, undated = group_edges(graph, timeformat=timeformat, include_undated=include_undated)
     rows = []
-    undated = 0
-    for a, b, key, data in clean.edges(keys=True, data=True):
-        original = graph.edges[a, b, key]
-        spell = edge_spell(original, timeformat)
-        if spell is None and not include_undated:
-            undated += 1
-            continue
-        source, target, kind = orient(graph, a, b, original)
-        row = {"Source": source, "Target": target, "Type": kind.capitalize(), "Id": key,
-               "Label": data.get("title") or data.get("tie_id"), "Weight": data.get("count") or 1,
-               "timeset": timeset(spell)}
-        row.update({RENAMED.get(k, k): v for k, v in data.items()})
+    for group in groups:
+        row = {"Source": group.source, "Target": group.target,
+               "Type": "Directed" if group.directed else "Undirected", "Id": group.id, "Label": group.label,
+               "Weight": group.ties, "Kind": group.tie_type, "timeset": timeset(group.spells)}
+        row.update(summary(group, coverage or {}, full=full))
         rows.append(row)
-    edges = pd.DataFrame(rows)
-    if edges.empty:
-        edges = pd.DataFrame(columns=EDGE_COLUMNS)
-    used = set(edges["Source"]) | set(edges["Target"])
-    spells = node_spells(graph, timeformat)
+    edges = pd.DataFrame(rows) if rows else pd.DataFrame(columns=EDGE_COLUMNS)
+    used = dict.fromkeys(n for g in groups for n in (g.source, g.target))
+    spells = node_spells(groups, timeformat)
     nodes = pd.DataFrame(
-        [{"Id": n, "Label": d.get("name") or n, "kind": d.get("kind", ""), "country": d.get("country", ""),
-          "aliases": d.get("aliases", ""), "timeset": timeset(spells.get(n))}
-         for n, d in clean.nodes(data=True) if n in used],
+        [{"Id": n, "Label": graph.nodes[n].get("name") or n, "kind": graph.nodes[n].get("kind") or "",
+          "country": graph.nodes[n].get("country") or "", "aliases": graph.nodes[n].get("aliases") or "",
+          "timeset": timeset([spells[n]] if n in spells else [])} for n in used],
         columns=NODE_COLUMNS)
     return nodes, edges, undated
 
 
 def write_gephi_csv(graph: nx.MultiGraph, directory: Path | str, *, timeformat: str = "double",
-                    include_undated: bool = False) -> dict[str, object]:
-    """Write ``nodes.csv`` and ``edges.csv`` (UTF-8, atomically) into ``directory``; return paths and counts."""
+                    include_undated: bool = False, full: bool = False,
+                    coverage: Mapping[str, Coverage] | None = None) -> dict[str, object]:
+    """Write ``nodes.csv`` and ``edges.csv`` (UTF-8, both or neither) into ``directory``; return paths and counts."""
     directory = Path(directory)
-    nodes, edges, undated = gephi_frames(graph, timeformat=timeformat, include_undated=include_undated)
-    paths = {"nodes": directory / "nodes.csv", "edges": directory / "edges.csv"}
-    write_atomically(paths["nodes"], lambda tmp: nodes.to_csv(tmp, index=False, encoding="utf-8"))
-    write_atomically(paths["edges"], lambda tmp: edges.to_csv(tmp, index=False, encoding="utf-8"))
-    return {**paths, "n_nodes": len(nodes), "n_edges": len(edges), "undated": undated}
+    nodes, edges, undated = gephi_frames(graph, timeformat=timeformat, include_undated=include_undated,
+                                         full=full, coverage=coverage)
+    paths = {"nodes": directory / FILES[0], "edges": directory / FILES[1]}
+    write_all_atomically({
+        paths["nodes"]: lambda tmp: nodes.to_csv(tmp, index=False, encoding="utf-8"),
+        paths["edges"]: lambda tmp: edges.to_csv(tmp, index=False, encoding="utf-8"),
+    })
+    ties = int(edges["ties"].sum()) if len(edges) else 0
+    return {**paths, "n_nodes": len(nodes), "n_edges": len(edges), "ties": ties, "undated": undated}

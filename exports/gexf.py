@@ -1,100 +1,60 @@
-"""Dynamic GEXF 1.3 for Gephi's timeline: every edge carries the spell of its tie.
+"""Dynamic GEXF 1.3 for Gephi's timeline, written so that Gephi's importer keeps every tie.
 
-networkx's ``write_gexf`` writes 1.3 files but not spells built from partial
-dates, so the XML is written here (standard library ElementTree) following
-the GEXF 1.3 RelaxNG grammar: ``<graph mode="dynamic" timeformat=…>``, typed
-``<attributes>`` and a ``<spells>`` element per node and edge.
+networkx's ``write_gexf`` writes neither mixed graphs nor spells built from
+partial dates, so the XML is written here (standard library ElementTree)
+following the GEXF 1.3 grammar: ``<graph mode="dynamic" timeformat=…>``, typed
+``<attributes>`` and ``<spells>`` per node and edge.
 
-Spells:
+What Gephi 0.10.1 needs, and how it is met (tests/test_gephi.py runs its importer):
 
-* ``timeformat="date"`` -- an event spans its date as precisely as it is
-  known ("2021" -> 2021-01-01..2021-12-31, "2021-06-15" -> that day); a
-  standing tie runs from its first possible day to the last day of its end,
-  or stays open (no ``end``) when no end is known.
-* ``timeformat="double"`` -- years: an event is [year, year], a standing tie
-  [start year, end year] or open.
+* **Mixed graphs.** No ``defaultedgetype`` is written: with one, Gephi drops
+  every edge of the other direction (SEVERE "Edge type doesn't fit with default
+  set"); without it, it reads each edge's own ``type`` (directed/undirected).
+* **Parallel edges and overlapping spells.** Gephi merges edges with the same
+  ends and ``kind``, and refuses overlapping intervals on one edge.  So each
+  edge is one group of ties (``exports.edges``): one actor pair, one direction,
+  one tie type (``kind``), its spells the merged union of its ties' spells,
+  ``ties``/``tie_ids`` listing them and ``weight`` = ``ties``.
+* **Size.** Only the essentials (``exports.edges.summary``) are written unless
+  ``full=True`` (``--full``), which adds the ties' titles, citations, URLs …
 
-A node's spell starts with its first tie and stays open.  Undated ties have
-no place on a timeline and are left out unless ``include_undated`` (they are
-then present at every time, as GEXF treats elements without spells).
-Directed ties are written ``type="directed"`` from origin to target, others
-``undirected``: Gephi reads such mixed graphs (networkx's reader does not).
+Spells: ``timeformat="date"`` spans each date as precisely as it is known
+("2021" -> 2021-01-01..2021-12-31); ``"double"`` uses years.  A node's spell
+starts with its first tie and stays open.  Undated ties are left out unless
+``include_undated`` (see ``exports.edges.group_edges``).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from tiegraph.exports.graphml import gephi_ready, write_atomically
-from tiegraph.model.dates import PartialDate
+from tiegraph.exports.edges import TIMEFORMATS, Spell, edge_spell, group_edges, node_spells, summary
+from tiegraph.exports.files import write_atomically
+from tiegraph.model.coverage import Coverage
 from tiegraph.model.errors import UsageError
 
+__all__ = ["NS", "TIMEFORMATS", "edge_spell", "gexf_tree", "read_gexf", "write_gexf"]
+
 NS = "http://gexf.net/1.3"
-TIMEFORMATS: tuple[str, ...] = ("date", "double")
 _TYPES = {bool: "boolean", int: "integer", float: "double", str: "string"}
-Spell = tuple[str, str | None]
+#: characters XML 1.0 cannot carry: written as U+FFFD so the file stays well-formed
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def _ymd(parts: tuple[int, int, int]) -> str:
-    return f"{parts[0]:04d}-{parts[1]:02d}-{parts[2]:02d}"
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _NOT_XML.sub("\ufffd", "" if value is None else str(value))
 
 
-def edge_spell(data: dict[str, Any], timeformat: str = "date") -> Spell | None:
-    """(start, end or None for open) of an edge's tie, as GEXF time text; None when undated."""
-    if timeformat not in TIMEFORMATS:
-        raise UsageError(f"timeformat '{timeformat}' is not one of: {', '.join(TIMEFORMATS)}")
-    if not data.get("date"):
-        return None
-    start = PartialDate.parse(data["date"])
-    end = PartialDate.parse(data["end"]) if data.get("end") else None
-    event = data.get("temporal") == "event"
-    if timeformat == "double":
-        last = end.year if end else (start.year if event else None)
-        return f"{float(start.year):.1f}", (None if last is None else f"{float(last):.1f}")
-    last_day = end.latest() if end else (start.latest() if event else None)
-    return _ymd(start.earliest()), (None if last_day is None else _ymd(last_day))
-
-
-def node_spells(graph: nx.MultiGraph, timeformat: str = "date") -> dict[str, Spell]:
-    """Each node's spell: from its first dated tie, open-ended."""
-    first: dict[str, str] = {}
-    for a, b, data in graph.edges(data=True):
-        spell = edge_spell(data, timeformat)
-        if spell is None:
-            continue
-        for node in (a, b):
-            if node not in first or _before(spell[0], first[node], timeformat):
-                first[node] = spell[0]
-    return {n: (s, None) for n, s in first.items()}
-
-
-def _before(a: str, b: str, timeformat: str) -> bool:
-    return float(a) < float(b) if timeformat == "double" else a < b
-
-
-def orient(graph: nx.MultiGraph, a: str, b: str, data: dict[str, Any]) -> tuple[str, str, str]:
-    """(source, target, edge type): directed ties point origin -> target.
-
-    At state level a company origin is folded into its state, so the ends are
-    matched on ``to`` when ``from`` is not a node; when neither matches the
-    edge is written undirected (``from``/``to`` stay in the attributes).
-    """
-    if not data.get("directed"):
-        return a, b, "undirected"
-    origin, target = data.get("from"), data.get("to")
-    if origin in (a, b):
-        return origin, (b if origin == a else a), "directed"
-    if target in (a, b):
-        return (b if target == a else a), target, "directed"
-    return a, b, "undirected"
-
-
-def _declare(parent: ET.Element, cls: str, rows: list[dict[str, Any]]) -> dict[str, str]:
+def _declare(parent: ET.Element, cls: str, rows: list[dict[str, Any]]) -> None:
     keys: dict[str, str] = {}
     for row in rows:
         for key, value in row.items():
@@ -102,13 +62,6 @@ def _declare(parent: ET.Element, cls: str, rows: list[dict[str, Any]]) -> dict[s
     element = ET.SubElement(parent, "attributes", {"class": cls})
     for key, kind in keys.items():
         ET.SubElement(element, "attribute", {"id": key, "title": key, "type": kind})
-    return keys
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def _attvalues(parent: ET.Element, values: dict[str, Any]) -> None:
@@ -117,73 +70,71 @@ def _attvalues(parent: ET.Element, values: dict[str, Any]) -> None:
         ET.SubElement(element, "attvalue", {"for": key, "value": _text(value)})
 
 
-def _spells(parent: ET.Element, spell: Spell | None) -> None:
-    if spell is None:
+def _spells(parent: ET.Element, spells: list[Spell]) -> None:
+    if not spells:
         return
-    attrs = {"start": spell[0]} if spell[1] is None else {"start": spell[0], "end": spell[1]}
-    ET.SubElement(ET.SubElement(parent, "spells"), "spell", attrs)
+    element = ET.SubElement(parent, "spells")
+    for start, end in spells:
+        ET.SubElement(element, "spell", {"start": start} if end is None else {"start": start, "end": end})
+
+
+def _node_attrs(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: ("" if data.get(k) is None else data.get(k)) for k in ("kind", "country", "aliases")}
 
 
 def gexf_tree(graph: nx.MultiGraph, *, timeformat: str = "date", include_undated: bool = False,
-              description: str = "", today: _dt.date | None = None) -> tuple[ET.ElementTree, dict[str, int]]:
-    """The GEXF document and counts (nodes, edges, undated edges left out)."""
-    clean = gephi_ready(graph)
-    edges = []
-    undated = 0
-    for a, b, key, data in clean.edges(keys=True, data=True):
-        spell = edge_spell(graph.edges[a, b, key], timeformat)
-        if spell is None and not include_undated:
-            undated += 1
-            continue
-        edges.append((a, b, key, data, spell))
-    used = {n for a, b, *_ in edges for n in (a, b)}
-    spells = node_spells(graph, timeformat)
+              full: bool = False, coverage: Mapping[str, Coverage] | None = None, description: str = "",
+              today: _dt.date | None = None) -> tuple[ET.ElementTree, dict[str, int]]:
+    """The GEXF document and counts: nodes, edges, ties (tie edges written), undated (left out)."""
+    groups, undated = group_edges(graph, timeformat=timeformat, include_undated=include_undated)
+    rows = [summary(g, coverage or {}, full=full) for g in groups]
+    used = dict.fromkeys(n for g in groups for n in (g.source, g.target))
+    spells = node_spells(groups, timeformat)
     root = ET.Element("gexf", {"xmlns": NS, "version": "1.3"})
     meta = ET.SubElement(root, "meta", {"lastmodifieddate": (today or _dt.date.today()).isoformat()})
     ET.SubElement(meta, "creator").text = "tiegraph"
     ET.SubElement(meta, "description").text = description or "Defence and security ties (tiegraph)"
-    graph_el = ET.SubElement(root, "graph", {"mode": "dynamic", "defaultedgetype": "undirected",
-                                             "timeformat": timeformat, "timerepresentation": "interval"})
-    node_rows = [{k: v for k, v in d.items() if k != "name"} for n, d in clean.nodes(data=True) if n in used]
-    _declare(graph_el, "node", node_rows)
-    edge_rows = [data for *_, data, _ in edges]
-    _declare(graph_el, "edge", edge_rows)
+    graph_el = ET.SubElement(root, "graph", {"mode": "dynamic", "timeformat": timeformat,
+                                             "timerepresentation": "interval"})
+    _declare(graph_el, "node", [_node_attrs(graph.nodes[n]) for n in used])
+    _declare(graph_el, "edge", rows)
     nodes_el = ET.SubElement(graph_el, "nodes", {"count": str(len(used))})
-    for node, data in clean.nodes(data=True):
-        if node not in used:
-            continue
-        element = ET.SubElement(nodes_el, "node", {"id": str(node), "label": str(data.get("name") or node)})
-        _attvalues(element, {k: v for k, v in data.items() if k != "name"})
-        _spells(element, spells.get(node))
-    edges_el = ET.SubElement(graph_el, "edges", {"count": str(len(edges))})
-    for a, b, key, data, spell in edges:
-        source, target, kind = orient(graph, a, b, graph.edges[a, b, key])
+    for node in used:
+        data = graph.nodes[node]
+        element = ET.SubElement(nodes_el, "node", {"id": _text(node), "label": _text(data.get("name") or node)})
+        _attvalues(element, _node_attrs(data))
+        _spells(element, [spells[node]] if node in spells else [])
+    edges_el = ET.SubElement(graph_el, "edges", {"count": str(len(groups))})
+    for group, attrs in zip(groups, rows, strict=True):
         element = ET.SubElement(edges_el, "edge", {
-            "id": str(key), "source": str(source), "target": str(target), "type": kind,
-            "label": str(data.get("title") or data.get("tie_id")), "weight": f"{float(data.get('count') or 1):g}",
-            "kind": str(data.get("type"))})
-        _attvalues(element, data)
-        _spells(element, spell)
+            "id": _text(group.id), "source": _text(group.source), "target": _text(group.target),
+            "type": "directed" if group.directed else "undirected", "label": _text(group.label),
+            "weight": str(group.ties), "kind": _text(group.tie_type)})
+        _attvalues(element, attrs)
+        _spells(element, group.spells)
     ET.indent(root, space=" ")
-    return ET.ElementTree(root), {"nodes": len(used), "edges": len(edges), "undated": undated}
+    ties = sum(g.ties for g in groups)
+    return ET.ElementTree(root), {"nodes": len(used), "edges": len(groups), "ties": ties, "undated": undated}
 
 
 def write_gexf(graph: nx.MultiGraph, path: Path | str, *, timeformat: str = "date",
-               include_undated: bool = False, description: str = "") -> dict[str, int]:
+               include_undated: bool = False, full: bool = False,
+               coverage: Mapping[str, Coverage] | None = None, description: str = "") -> dict[str, int]:
     """Write a dynamic GEXF 1.3 file atomically; return the counts (see ``gexf_tree``)."""
-    tree, counts = gexf_tree(graph, timeformat=timeformat, include_undated=include_undated,
-                             description=description)
+    tree, counts = gexf_tree(graph, timeformat=timeformat, include_undated=include_undated, full=full,
+                             coverage=coverage, description=description)
     write_atomically(Path(path), lambda tmp: tree.write(tmp, encoding="UTF-8", xml_declaration=True))
     return counts
 
 
-_PARSE = {"boolean": lambda v: v == "true", "integer": int, "long": int, "double": float, "float": float}
+_PARSE: dict[str, Callable[[str], Any]] = {"boolean": lambda v: v == "true", "integer": int, "long": int,
+                                           "double": float, "float": float}
 
 
 def read_gexf(path: Path | str) -> dict[str, Any]:
     """Read back what ``write_gexf`` wrote: nodes and edges with typed attributes and spells.
 
-    ``{"mode", "timeformat", "nodes": {id: {label, attrs, spells}},
+    ``{"mode", "timeformat", "defaultedgetype", "nodes": {id: {label, attrs, spells}},
     "edges": {id: {source, target, type, weight, kind, label, attrs, spells}}}``;
     a spell is (start, end or None), as written.
     """
@@ -213,4 +164,6 @@ def read_gexf(path: Path | str) -> dict[str, Any]:
                            "weight": float(e.get("weight", "1")), "kind": e.get("kind"), "label": e.get("label"),
                            "attrs": attrs(e, "edge"), "spells": spells(e)}
              for e in graph_el.findall("g:edges/g:edge", ns)}
-    return {"mode": graph_el.get("mode"), "timeformat": graph_el.get("timeformat"), "nodes": nodes, "edges": edges}
+    return {"mode": graph_el.get("mode"), "timeformat": graph_el.get("timeformat"),
+            "defaultedgetype": graph_el.get("defaultedgetype"), "nodes": nodes, "edges": edges}
+

@@ -149,9 +149,9 @@ def test_report_rejects_bad_options(make_data, runner):
 def test_graphml_round_trip(make_data, runner, tmp_path):
     root = make_data(TINY_TIES)
     out = tmp_path / "g.graphml"
-    result = runner.invoke(app, ["export", "graphml", str(out), "-d", str(root)])
+    result = runner.invoke(app, ["export", "graphml", str(out), "-d", str(root), "--per-tie"])
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"Wrote {out}: 6 nodes, 8 edges from 6 ties\n"
+    assert result.stdout == f"Wrote {out}: 6 nodes, 8 edges holding 8 tie edges from 6 ties\n"
     graph = nx.read_graphml(out, force_multigraph=True)
     edges = {d["tie_id"]: (sorted((a, b)), d) for a, b, d in graph.edges(data=True)}
     assert edges["t2"][0] == ["KAZ", "tai"]

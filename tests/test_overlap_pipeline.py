@@ -71,7 +71,7 @@ def test_exports_leave_the_duplicates_out(runner, data_args, tmp_path):
 
     pairs = find_overlaps(load_dataset([Path(a) for a in data_args if a != "--data"]))
     out = tmp_path / "ties.graphml"
-    done = runner.invoke(app, ["export", "graphml", *data_args, str(out)])
+    done = runner.invoke(app, ["export", "graphml", *data_args, str(out), "--per-tie"])
     assert done.exit_code == 0, done.output
     tie_ids = {d["tie_id"] for *_, d in nx.read_graphml(out).edges(data=True)}
     assert len(tie_ids) == 199
