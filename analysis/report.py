@@ -21,6 +21,7 @@ from tiegraph.analysis.coverage_series import CoverageSeries, coverage_series, d
 from tiegraph.analysis.temporal import Activity, DensityKernel, Scope, TieTable, resolve_scope, tie_table
 from tiegraph.graph.build import Level, Projection, TieFilter, build_graph, select_ties
 from tiegraph.graph.centrality import centrality
+from tiegraph.model.coverage import Coverage
 from tiegraph.model.entities import Dataset, Tie
 
 #: the report's density columns and the rule of each (stock: standing ties 10 years unless ended)
@@ -101,7 +102,7 @@ def build_report(dataset: Dataset, options: ReportOptions) -> dict[str, Any]:
         "coverage": [{"dataset": c.dataset, "kind": c.kind, "years": f"{c.first_year}-{c.last_year}",
                       "types": len(c.tie_types), "note": c.note} for c in coverage.values()],
         "density": density_rows,
-        "notes": density_notes(series, table, options.scope, assumed_participants(ties)),
+        "notes": density_notes(series, table, options.scope, coverage, assumed_participants(ties)),
         "top_actors": actor_rows,
         "trend": {"series": "density_flow", **mann_kendall(series["flow"].as_dict())} if span else {},
     }
@@ -113,13 +114,18 @@ def assumed_participants(ties: Iterable[Tie]) -> set[str]:
 
 
 def density_notes(series: dict[str, CoverageSeries], table: TieTable, scope: Scope,
-                  assumed: Collection[str] = ()) -> list[dict[str, Any]]:
-    """One note per density column that stays constant for ``CONSTANT_YEARS`` or more defined years,
-    and per year range no dataset covers.
+                  coverage: Mapping[str, Coverage], assumed: Collection[str] = ()) -> list[dict[str, Any]]:
+    """Notes a reader needs beside the yearly table, one row each:
 
-    The note names the multilateral ties formed in the first year of the run
-    (for a saturated column these are what ties every pair), with any
-    attribute saying their participants are an assumption.
+    * a density column that stays constant for ``CONSTANT_YEARS`` or more
+      defined years: the multilateral ties formed in the first year of the run
+      (for a saturated column these are what ties every pair), flagged when
+      their participants are an assumption; for a run of zeros, whether the
+      datasets covering those years are systematic (absence is evidence) or
+      documentary (it is not);
+    * each year the set of covering datasets changes: the union then counts
+      other ties, so a jump there may be a change of sources, not of the web;
+    * the years no dataset covers (missing, not zero).
     """
     notes: list[dict[str, Any]] = []
     for name, s in series.items():
@@ -132,9 +138,18 @@ def density_notes(series: dict[str, CoverageSeries], table: TieTable, scope: Sco
                 continue
             if i - run_start >= CONSTANT_YEARS:
                 y0, y1 = years[run_start], years[i - 1]
+                covering = {d for y, c in zip(s.years, s.covered_by) if y0 <= y <= y1 for d in c}
                 notes.append({"column": f"density_{name}", "years": f"{y0}-{y1}",
-                              "note": _constant_note(name, s, values[run_start], y0, y1, table, scope, assumed)})
+                              "note": _constant_note(name, values[run_start], y0, y1, table, scope, assumed,
+                                                     sorted(d for d in covering if coverage[d].systematic))})
             run_start = i
+    stock = series["stock"]
+    for before, after, year in zip(stock.covered_by, stock.covered_by[1:], stock.years[1:]):
+        if before and after and before != after:
+            change = [f"+{d}" for d in after if d not in before] + [f"-{d}" for d in before if d not in after]
+            notes.append({"column": "coverage", "years": str(year),
+                          "note": f"the datasets covering the year change ({', '.join(change)}): "
+                                  f"from {year} the series counts the ties of {', '.join(after)}"})
     gaps = [y for y, v in zip(series["stock"].years, series["stock"].density) if v is None]
     if gaps:
         notes.append({"column": "all density columns", "years": _ranges(gaps),
@@ -142,15 +157,15 @@ def density_notes(series: dict[str, CoverageSeries], table: TieTable, scope: Sco
     return notes
 
 
-def _constant_note(name: str, series: CoverageSeries, value: float, y0: int, y1: int, table: TieTable,
-                   scope: Scope, assumed: Collection[str]) -> str:
+def _constant_note(name: str, value: float, y0: int, y1: int, table: TieTable, scope: Scope,
+                   assumed: Collection[str], systematic: list[str]) -> str:
     fixed = set(resolve_scope(scope) or ())
     makers = [i for i, ends in enumerate(table.endpoints)
               if table.start[i] == y0 and len(ends & fixed if fixed else ends) >= 3]
     text = f"constant at {value:.2f} for {y1 - y0 + 1} years"
     if value == 0:
-        if series.kind == "systematic":
-            return text + "; the (systematic) datasets code no tie of the scope in these years"
+        if systematic:
+            return text + f"; systematic datasets covering these years ({', '.join(systematic)}) code no tie of the scope"
         return text + ("; no tie of the scope counts in these years: in documentary data that means "
                        "none was coded, not that none existed")
     if name == "cumulative":

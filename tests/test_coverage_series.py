@@ -162,3 +162,19 @@ def test_undeclared_coverage_is_derived_and_documentary(table):
     # outside the derived coverage (its own tie years) -> missing
     assert doc.density[7:] == (pytest.approx(1 / 3), 1.0, None)
     assert any("no coverage declared" in n for n in doc.notes)
+
+
+def test_report_notes_where_the_union_changes_its_sources(table):
+    from tiegraph.analysis.report import density_notes
+
+    coverage = dataset_coverage(table, {"sys": SYS, "doc": Coverage("doc", 2009, 2014, "documentary",
+                                                                   DOC.tie_types)})
+    stock = series(table, coverage, ["sys", "doc"])
+    assert stock.density[6] == 0.0  # 2011: doc covers it and codes no tie then
+    notes = density_notes({"stock": stock}, table, SCOPE, coverage)
+    assert notes == [
+        {"column": "coverage", "years": "2009",
+         "note": "the datasets covering the year change (+doc): from 2009 the series counts the ties of sys, doc"},
+        {"column": "coverage", "years": "2011",
+         "note": "the datasets covering the year change (-sys): from 2011 the series counts the ties of doc"},
+    ]
