@@ -3,8 +3,9 @@
 Self-contained means: CSS inline, figures embedded as base64 PNG, no script,
 no font or stylesheet fetched from anywhere.  The only URLs in the file are
 the ties' own source URLs, as links (http/https only; anything else is shown
-as text).  Every value is escaped.  The numbers come from the same plain
-dicts the CLI prints, so the appendix and the terminal always agree.
+as text).  Every value is escaped.  The numbers come from the same tables the
+CLI prints (``analysis.thesis_tables``), so the appendix and the terminal
+always agree; a year a dataset does not cover is a gap, never a zero.
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ import base64
 import html
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from tiegraph.analysis.trend import format_p
 from tiegraph.exports.graphml import write_atomically
-from tiegraph.graph.trend import format_p
 from tiegraph.model.entities import Dataset, Tie
+
+if TYPE_CHECKING:
+    from tiegraph.analysis.thesis import ThesisResult
 
 CSS = """
 :root { --ink:#1d1d1f; --muted:#6b6b70; --rule:#d9d9de; --soft:#f5f5f7; --accent:#1f4e79; }
@@ -33,8 +37,8 @@ p.sub, .muted { color: var(--muted); }
   font-size: 15px; }
 .verdict strong { display:block; font-size: 13px; text-transform: uppercase; letter-spacing: .06em;
   color: var(--muted); margin-bottom: 4px; }
-.verdict.supported { border-color: #2e7d32; } .verdict.partly { border-color: #c88a00; }
-.verdict.thinning { border-color: #b00020; }
+.verdict.supported { border-color: #2e7d32; } .verdict.mixed { border-color: #c88a00; }
+.verdict.not-supported { border-color: #b00020; } .verdict.cannot-tell { border-color: #8e8e93; }
 .scroll { overflow-x: auto; margin: 6px 0 10px; }
 table { border-collapse: collapse; font-size: 12.5px; font-variant-numeric: tabular-nums; }
 th, td { padding: 4px 9px; border-bottom: 1px solid var(--rule); vertical-align: top; text-align: left; }
@@ -60,20 +64,27 @@ dl.defs dt { font-weight: 600; margin-top: 6px; } dl.defs dd { margin: 0 0 4px 0
 DEFINITIONS = (
     ("Scope", "The actors whose dyads make the denominator of density; actors without ties still count, "
               "so only ties raise density."),
-    ("Stock", "Standing ties (treaties, agreements, memberships, training) count from their start year to "
-              "their end year, or for the stated duration when no end is known; events count in their year."),
-    ("Flow", "Ties formed that year. Window: ties formed in the last k years."),
+    ("Coverage", "The years and tie types a dataset observes. Systematic datasets (DCAD, ATOP, MME, JME, SIPRI) "
+                 "code every case within their criteria; documentary ones (the seed articles) code what some "
+                 "documents mention. A year outside a dataset's coverage is missing for it, never zero."),
+    ("Layers", "Institutional: standing ties in force (treaties, agreements, memberships). Activity: events in "
+               "their year (exercises, meetings, deliveries)."),
+    ("Stock", "Standing ties count from their start year to their end year, or for the stated duration when "
+              "no end is known (a systematic dataset's open ties: to its coverage end); events count in their "
+              "year."),
     ("Clique / star", "A multilateral tie joins every pair of its participants (clique) or only an event "
                       "node (star: multilateral ties then add no dyad)."),
-    ("Hub share", "Share of the year's tie-links (one per tie and pair of scope actors) with the hub at one "
-                  "end: 1 is hub-and-spoke."),
-    ("Permutation p", "Share of null draws whose Mann–Kendall S is at least the observed one. Each null "
-                      "keeps who is tied to whom and each tie's kind and length and moves only the years of "
-                      "ties formed within the series years. Uniform timing: years drawn uniformly over the "
-                      "series (is the timing back-loaded, beyond the accumulation of standing ties?). "
-                      "Shuffle: years permuted among the ties, so each year keeps its number of new ties "
-                      "(does density rise more than that volume implies?)."),
-    ("Tentative", "Ties with status announced, planned or proposed."),
+    ("Sen slope and interval", "The median of the pairwise slopes, with Sen's (1968) confidence interval. "
+                               "A rise needs the whole interval above zero."),
+    ("Corrected p", "The Mann–Kendall p with the Hamed–Rao (1998) correction for autocorrelation, never "
+                    "smaller than the plain p."),
+    ("Permutation p", "Share of null draws whose Mann–Kendall S is at least the observed one (≤1/(B+1) at its "
+                      "floor). Each null keeps who is tied to whom and each tie's kind and length and moves "
+                      "only the years of ties formed within the series years: uniformly over the years, or "
+                      "shuffled among the ties (each year keeps its number of new ties)."),
+    ("Change year", "Pettitt's test: the first year of the level the series shifts to, with its p."),
+    ("Tentative", "Ties with status announced, planned or proposed: out of the headline unless asked for, "
+                  "always in the sensitivity table."),
 )
 
 #: readable names for keys and column headers (others: underscores become spaces)
@@ -86,15 +97,12 @@ LABELS = {
     "mann_whitney_u": "Mann–Whitney U", "mann_whitney_p": "Mann–Whitney p (one-sided)", "mw_p": "MW p",
     "mean_before": "mean before", "mean_after": "mean from break", "difference": "after − before",
     "n": "years (n)", "first": "first year value", "last": "last year value", "hub_share": "hub share",
-    "density_without_hub": "density without hub",
+    "density_without_hub": "density without hub", "corrected_p": "corrected p", "sen_low": "Sen low",
+    "sen_high": "Sen high", "change_year": "change year", "change_p": "change p",
 }
-#: the first half of the yearly measures (the rest is the structure table)
-_ACTIVITY = ("year", "ties_formed", "ties_active", "actors_active", "density_stock", "density_flow",
-             "density_window", "weighted_density")
 _INTEGRAL = ("s", "weight", "weighted_degree", "mann_whitney_u")
 
-_P_KEYS = ("p", "mk_p", "hamed_rao_p", "yue_wang_p", "perm_p", "perm_p_s", "perm_p_slope",
-           "perm_p_difference", "mw_p", "mann_whitney_p", "uniform_p_s", "shuffle_p_s")
+_P_KEYS = ("p", "mk_p", "hamed_rao_p", "corrected_p", "perm_p", "change_p", "mw_p", "mann_whitney_p")
 
 
 def _e(value: Any) -> str:
@@ -195,20 +203,21 @@ def ties_section(dataset: Dataset, tie_ids: Iterable[str] | None) -> str:
 
 
 FIGURE_CAPTIONS = {
-    "density": "Density of the scope per year: stock, flow and window; the tested series in bold with its "
-               "Sen-slope trend line; dotted line: the break year.",
-    "ties_by_type": "Ties formed per year among the scope, stacked by type.",
-    "centrality": "Degree centrality over time of the most central actors.",
-    "network": "The web in selected years; positions computed once on the union of all years "
-               "(hub in red, actors without a tie that year in grey; edge width: summed tie counts).",
+    "density": "Density of the scope per year, per layer and dataset, under the headline specification; a gap "
+               "is a year the dataset does not cover (missing, not zero); documentary sources dashed.",
+    "evidence": "Sen's slope of each evidence row with its confidence interval (green: rise, red: fall, "
+                "grey: flat).",
+    "network": "The web in selected years (ties of the datasets that cover each year); positions computed once "
+               "on the union of all years (hub in red, actors without a tie that year in grey; edge width: "
+               "summed tie counts).",
 }
 
 
-def figures_section(thesis: dict[str, Any]) -> str:
+def figures_section(result: ThesisResult) -> str:
     from tiegraph.exports.plots import figures, png_bytes
 
     out = []
-    for number, (name, figure) in enumerate(figures(thesis).items(), start=1):
+    for number, (name, figure) in enumerate(figures(result).items(), start=1):
         data = base64.b64encode(png_bytes(figure)).decode("ascii")
         out.append(f'<figure id="figure-{name}"><img alt="{_e(FIGURE_CAPTIONS[name])}" '
                    f'src="data:image/png;base64,{data}"><figcaption>Figure {number}. '
@@ -216,40 +225,37 @@ def figures_section(thesis: dict[str, Any]) -> str:
     return "".join(out)
 
 
-def _thesis_body(thesis: dict[str, Any]) -> list[str]:
-    label = thesis.get("label", "not")
-    from tiegraph.graph.thesis import LABELS
+def _thesis_body(result: ThesisResult) -> list[str]:
+    from tiegraph.analysis.thesis_tables import thesis_tables
 
-    test = {k: v for k, v in thesis["test"].items()}
-    centrality = thesis["centrality"]
+    tables = thesis_tables(result)
+    verdict = result.verdict
+    css = verdict.label.replace(" ", "-")
     return [
-        f'<section class="verdict {label}" id="verdict"><strong>Verdict — {_e(LABELS[label])}</strong>'
-        f"{_e(thesis['verdict'])}</section>",
-        "<h2>Filters</h2>", kv_table(thesis["filters"]),
-        '<div class="cols"><div><h2>Trend test</h2>', kv_table(test), "</div>",
-        "<div><h2>Before and after the break year</h2>", kv_table(thesis["before_after"]), "</div></div>",
+        f'<section class="verdict {css}" id="verdict"><strong>Verdict — {_e(verdict.title)}</strong>'
+        f"{_e(verdict.reason)}</section>",
+        "<h2>Filters</h2>", kv_table(tables["filters"]),
+        "<h2>What each dataset covers</h2>", table(tables["coverage"]),
+        "<h2>Evidence</h2>",
+        '<p class="muted">One trend test per dataset (and the union of the systematic datasets where their '
+        "coverage overlaps), layer and projection, over the years the dataset covers. The verdict reads the "
+        "systematic datasets' institutional and activity rows under the headline specification.</p>",
+        table(tables["evidence"]),
         "<h2>Sensitivity</h2>",
-        '<p class="muted">The test under each projection, with and without tentative ties, stock and flow; '
-        "the highlighted row is the main specification.</p>",
-        table(thesis["sensitivity"], main_key="main"),
-        "<h2>Figures</h2>", figures_section(thesis),
-        "<h2>Yearly measures</h2>", "<h3>Formation, activity and density</h3>",
-        table([{k: r[k] for k in _ACTIVITY if k in r} for r in thesis["measures"]]),
-        "<h3>Structure</h3>",
-        table([{k: v for k, v in r.items() if k == "year" or k not in _ACTIVITY} for r in thesis["measures"]]),
-        "<h3>Ties formed per year, by type</h3>", table(thesis["ties_formed"]),
-        "<h3>Density per tie-type layer</h3>", table(thesis["layers"]),
-        f"<h3>Tied dyads in {thesis['measures'][-1]['year'] if thesis['measures'] else ''}</h3>",
-        table(thesis["dyads"]),
-        f"<h3>Centrality per year</h3><details><summary>{len(centrality)} rows</summary>"
-        f"{table(centrality)}</details>",
+        '<p class="muted">The systematic rows under every other specification (projection, tentative ties in '
+        "or out), without the permutation null.</p>",
+        table(tables["sensitivity"]),
+        "<h2>Figures</h2>", figures_section(result),
+        "<h2>Series</h2>", '<p class="muted">Headline density per year; empty: not covered.</p>',
+        table(tables["series"]),
     ]
 
 
 def _report_body(report: dict[str, Any]) -> list[str]:
     out = ["<h2>Network report</h2>",
            '<p class="muted">The tables of <code>tiegraph report</code>, over its own filters. Its cumulative '
-           "density counts every tie from its year on (nothing expires), unlike the stock series above.</p>"]
+           "density counts every tie from its year on (nothing expires), unlike the stock series of the "
+           "evidence table.</p>"]
     for name, value in report.items():
         if isinstance(value, dict) and value:
             out += [f"<h3>{_e(name.replace('_', ' '))}</h3>", kv_table(value)]
@@ -258,9 +264,9 @@ def _report_body(report: dict[str, Any]) -> list[str]:
     return out
 
 
-def render_html(dataset: Dataset, report: dict[str, Any] | None, thesis: dict[str, Any] | None) -> str:
+def render_html(dataset: Dataset, report: dict[str, Any] | None, thesis: ThesisResult | None) -> str:
     """The whole page as a string (see ``write_html_report``)."""
-    title = (thesis or {}).get("title") or "tiegraph report"
+    title = thesis.title if thesis else "tiegraph report"
     n_files = len(dataset.files)
     body = [f"<header><h1>{_e(title)}</h1><p class=\"sub\">tiegraph — {len(dataset.ties)} ties and "
             f"{len(dataset.actors)} actors read from {n_files} data file{'s' if n_files != 1 else ''}.</p></header>"]
@@ -268,7 +274,7 @@ def render_html(dataset: Dataset, report: dict[str, Any] | None, thesis: dict[st
         body += _thesis_body(thesis)
     if report:
         body += _report_body(report)
-    tie_ids = thesis["_data"]["tie_ids"] if thesis else None
+    tie_ids = thesis.tie_ids if thesis else None
     body += ["<h2>Ties and sources</h2>", ties_section(dataset, tie_ids), "<h2>Definitions</h2>",
              '<dl class="defs">' + "".join(f"<dt>{_e(t)}</dt><dd>{_e(d)}</dd>" for t, d in DEFINITIONS) + "</dl>"]
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -278,13 +284,13 @@ def render_html(dataset: Dataset, report: dict[str, Any] | None, thesis: dict[st
 
 
 def write_html_report(dataset: Dataset, report_dict: dict[str, Any] | None,
-                      thesis_dict: dict[str, Any] | None, path: Path | str) -> Path:
+                      thesis: ThesisResult | None, path: Path | str) -> Path:
     """Write the self-contained HTML report (atomically) and return its path.
 
-    ``report_dict`` is ``graph.report.build_report``'s result, ``thesis_dict``
-    ``graph.thesis.thesis_section``'s; either may be None.
+    ``report_dict`` is ``analysis.report.build_report``'s result, ``thesis``
+    ``analysis.thesis.run_thesis``'s; either may be None.
     """
-    page = render_html(dataset, report_dict, thesis_dict)
+    page = render_html(dataset, report_dict, thesis)
     path = Path(path)
     write_atomically(path, lambda tmp: Path(tmp).write_text(page, encoding="utf-8"))
     return path

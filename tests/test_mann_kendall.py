@@ -1,4 +1,4 @@
-"""graph.mann_kendall is pymannkendall's original_test without scipy.stats: pin every field to it."""
+"""analysis.mann_kendall is pymannkendall's original_test without scipy.stats: pin every field to it."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pymannkendall as mk
 import pytest
 
-from tiegraph.graph.mann_kendall import original_test
+from tiegraph.analysis.mann_kendall import original_test
 
 
 def _series() -> list[np.ndarray]:
@@ -37,7 +37,7 @@ def test_report_does_not_import_scipy_stats():
     import subprocess
     import sys
 
-    code = ("import sys, cli; from graph.metrics import mann_kendall; "
+    code = ("import sys, tiegraph.cli; from tiegraph.analysis.report import mann_kendall; "
             "mann_kendall({2000 + i: float(i % 3) for i in range(8)}); "
             "print('scipy.stats' in sys.modules, 'pymannkendall' in sys.modules, 'pandas' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -1,4 +1,4 @@
-"""The thesis test: trend statistics on known series, the seeded permutation null, the verdict, the CLI."""
+"""The thesis test on hand-made data directories (with coverage.yaml): evidence rows, verdict, the CLI."""
 
 from __future__ import annotations
 
@@ -6,228 +6,215 @@ import json
 from itertools import combinations
 from pathlib import Path
 
-import numpy as np
-import pymannkendall as mk
 import pytest
+import yaml
 
+from tiegraph.analysis.temporal import Activity
+from tiegraph.analysis.thesis import ThesisOptions, run_thesis
 from tiegraph.cli import app
-from tiegraph.graph.build import TieFilter, build_graph
-from tiegraph.graph.report import ReportOptions
-from tiegraph.graph.temporal import Activity, DensityKernel, tie_table
-from tiegraph.graph.thesis import ThesisOptions, permutation_null, thesis_section, trend_test
-from tiegraph.graph.trend import before_after, mann_kendall_tests, mk_s, sen_slope, upper_p
-from tiegraph.model.dates import PartialDate
-from tiegraph.model.entities import Actor, Dataset, Source, Tie
+from tiegraph.loaders.datadir import load_dataset
 from tiegraph.model.vocabulary import TURKIC_SIX
 
 FIXTURE = Path(__file__).parent / "fixtures" / "thesis"
 DYADS = list(combinations(TURKIC_SIX, 2))  # 15
-NO_TREND = [5, 1, 9, 3, 12, 0, 7, 14, 2, 10, 6, 13, 4, 11, 8]  # a shuffle of 0..14: S = 23, p = 0.28
+ACTORS = [{"id": a, "kind": "state", "name": a} for a in TURKIC_SIX]
 
 
-def synthetic(per_year: dict[int, list[tuple[str, ...]]], status: str = "held") -> Dataset:
-    """The six states and one joint exercise per listed participant group and year."""
-    actors = {a: Actor(a, "state", a) for a in TURKIC_SIX}
-    ties = [Tie(id=f"x{year}-{i}", type="joint_exercise", participants=group, start=PartialDate(year),
-                status=status, sources=(Source("synthetic.txt", f"{year}/{i}"),))
-            for year, groups in per_year.items() for i, group in enumerate(groups)]
-    return Dataset(actors, ties)
+def exercise(dataset: str, year: int, pair: tuple[str, str], i: int, status: str = "held") -> dict:
+    return {"id": f"{dataset}-{year}-{i}", "type": "joint_exercise", "participants": list(pair), "start": year,
+            "status": status, "dataset": dataset, "sources": [{"document": f"{dataset}.csv", "locator": f"row {i}"}]}
 
 
-def rising() -> Dataset:
-    """Year 2010 + i has exercises on the first i dyads: flow/stock density i/15, strictly rising."""
-    return synthetic({2010 + i: DYADS[:i] for i in range(15)})
+def coverage(dataset: str, first: int, last: int, kind: str, types: list[str]) -> dict:
+    return {"dataset": dataset, "first_year": first, "last_year": last, "kind": kind, "tie_types": types,
+            "note": f"{dataset}: a hand-made fixture"}
 
 
-def flat() -> Dataset:
-    """Three exercises a year on rotating dyads: density 3/15 every year."""
-    return synthetic({2010 + i: [DYADS[(3 * i + k) % 15] for k in range(3)] for i in range(15)})
+def write(root: Path, ties: list[dict], covers: list[dict]) -> Path:
+    (root / "ties").mkdir(parents=True)
+    (root / "actors.yaml").write_text(yaml.safe_dump(ACTORS), encoding="utf-8")
+    (root / "ties" / "ties.yaml").write_text(yaml.safe_dump(ties, sort_keys=False), encoding="utf-8")
+    (root / "coverage.yaml").write_text(yaml.safe_dump(covers, sort_keys=False), encoding="utf-8")
+    return root
+
+
+def rising(dataset: str, first: int, years: int, offset: int = 0) -> list[dict]:
+    """Year first + k has exercises on k dyads (rotated by ``offset``): flow density k/15, strictly rising."""
+    return [exercise(dataset, first + k, DYADS[(offset + j) % 15], j) for k in range(years) for j in range(k)]
 
 
 def options(**overrides) -> ThesisOptions:
-    values = dict(first_year=2010, last_year=2024, permutations=200, seed=7)
+    values = dict(scope=TURKIC_SIX, hub="TUR", first_year=2000, last_year=2014, permutations=200, seed=7)
     values.update(overrides)
     return ThesisOptions(**values)
 
 
-# --- trend statistics on known series -------------------------------------------------------
+@pytest.fixture
+def two_systematic(tmp_path) -> Path:
+    """A real rise in two systematic sources (exercises in one, defence ministers' meetings in the other)."""
+    meetings = [{**t, "type": "defense_meeting"} for t in rising("beta", 2000, 15, offset=7)]
+    return write(tmp_path / "data", rising("alpha", 2000, 15) + meetings,
+                 [coverage("alpha", 1995, 2014, "systematic", ["joint_exercise"]),
+                  coverage("beta", 1990, 2014, "systematic", ["defense_meeting"])])
 
 
-def test_monotone_series_is_a_significant_increase():
-    result = mann_kendall_tests(list(range(15)))
-    assert result["trend"] == "increasing" and result["p"] < 0.001 and result["tau"] == pytest.approx(1.0)
-    assert result["sen_slope"] == pytest.approx(1.0)
-    # rising with small reversals: still significant after Hamed–Rao's autocorrelation correction
-    noisy = mann_kendall_tests([0, 2, 1, 3, 5, 4, 6, 8, 7, 9, 11, 10, 12, 14, 13])
-    assert noisy["s"] == 95 and noisy["p"] < 0.0001 and noisy["hamed_rao_p"] < 0.001
+@pytest.fixture
+def documentary_only(tmp_path) -> Path:
+    """A rise after 2016 in the articles only; the systematic dataset stops in 2010 and is flat."""
+    flat = [exercise("alpha", y, DYADS[y % 15], 0) for y in range(1995, 2011)]
+    late = rising("seeds", 2012, 15)
+    return write(tmp_path / "data", flat + late,
+                 [coverage("alpha", 1995, 2010, "systematic", ["joint_exercise"]),
+                  coverage("seeds", 1995, 2026, "documentary", ["joint_exercise"])])
 
 
-def test_shuffled_and_flat_series_are_not_significant():
-    shuffled = mann_kendall_tests(NO_TREND)
-    assert shuffled["s"] == 23 and shuffled["p"] > 0.2 and shuffled["trend"] == "no trend"
-    assert shuffled["hamed_rao_p"] is None  # its corrected variance is negative here
-    flat_result = mann_kendall_tests([0.2] * 10)
-    assert (flat_result["p"], flat_result["sen_slope"], flat_result["trend"]) == (1.0, 0.0, "no trend")
+# --- the verdict on hand-made data ----------------------------------------------------------------
 
 
-def test_vectorised_s_and_sen_slope_match_pymannkendall():
-    rng = np.random.default_rng(0)
-    rows = rng.integers(0, 6, size=(20, 12)) / 15  # ties in values, like densities
-    for row in rows:
-        reference = mk.original_test(row)
-        assert mk_s(row) == reference.s
-        assert sen_slope(row) == pytest.approx(reference.slope)
-    assert np.array_equal(mk_s(rows), [mk.original_test(r).s for r in rows])
+def test_a_rise_in_two_systematic_sources_is_supported(two_systematic):
+    result = run_thesis(load_dataset(two_systematic), options())
+    assert result.verdict.label == "supported"
+    assert result.verdict.reason.startswith("density rises in every systematic dataset that covers the years "
+                                            "(alpha activity (2000-2014): Sen +0.067/year [+0.067, +0.067]")
+    assert result.verdict.reason.endswith("under all 3 sensitivity specifications.")
+    rows = {(r.source, r.spec.projection): r for r in result.evidence}
+    alpha = rows[("alpha", "clique")]
+    assert alpha.values == pytest.approx([k / 15 for k in range(15)])
+    assert alpha.trend.s == 105 and alpha.perm_p == pytest.approx(1 / 201)  # the maximum S: no draw reaches it
+    assert rows[("beta", "clique")].status == "rise" and rows[("union", "clique")].members == ("alpha", "beta")
 
 
-def test_permutation_p_and_before_after_by_hand():
-    assert upper_p(5.0, np.array([1.0, 5.0, 7.0, 2.0])) == pytest.approx(3 / 5)  # (1 + 2) / (1 + 4)
-    assert upper_p(9.0, np.zeros(999)) == pytest.approx(1 / 1000)
-    split = before_after({2018: 0.1, 2019: 0.2, 2020: 0.5, 2021: 0.7}, 2020)
-    assert (split["mean_before"], split["mean_after"]) == (pytest.approx(0.15), pytest.approx(0.6))
-    # every after value beats every before value: U = 2 * 2 = 4, exact one-sided p = 1 / C(4, 2)
-    assert (split["mann_whitney_u"], split["mann_whitney_p"]) == (4.0, pytest.approx(1 / 6))
-    assert before_after({2021: 0.1, 2022: 0.2}, 2020)["mean_before"] is None
+def test_a_rise_in_documentary_sources_only_cannot_be_told(documentary_only):
+    result = run_thesis(load_dataset(documentary_only), options(first_year=2012, last_year=2026))
+    assert result.verdict.label == "cannot tell"
+    assert result.verdict.reason.startswith("the rise rests on documentary sources only (seeds activity (2012-2026)")
+    assert result.verdict.reason.endswith("and no systematic dataset covers at least 5 of the years 2012-2026.")
+    alpha = next(r for r in result.evidence if r.source == "alpha")
+    assert alpha.years == () and alpha.status == "not covered"
 
 
-# --- the permutation null -------------------------------------------------------------------
+def test_years_outside_coverage_are_left_out_not_zero(documentary_only):
+    result = run_thesis(load_dataset(documentary_only), options(first_year=2005, last_year=2020))
+    alpha = next(r for r in result.evidence if r.source == "alpha" and r.spec.projection == "clique")
+    assert alpha.years == tuple(range(2005, 2011))  # coverage ends in 2010: 2011-2020 are missing
+    assert alpha.values == pytest.approx([1 / 15] * 6)
+    seeds = next(r for r in result.evidence if r.source == "seeds" and r.spec.projection == "clique")
+    assert seeds.years == tuple(range(2005, 2021)) and seeds.values[:7] == (0.0,) * 7
 
 
-def test_nulls_move_years_and_keep_who_is_tied_to_whom():
-    # two ties in 2010, one in 2011, two in 2013, each on its own dyad; flow density x 15 = 2, 1, 0, 2, 0
-    data = synthetic({2010: DYADS[0:2], 2011: DYADS[2:3], 2013: DYADS[3:5]})
-    table = tie_table(build_graph(data))
-    years = list(range(2010, 2015))
-    kernel, pool, flow = DensityKernel(table), np.arange(5), Activity("flow")
-    # shuffle keeps the number of new ties per year: on distinct dyads the flow series cannot change
-    shuffled = permutation_null(table, kernel, years, flow, pool, permutations=50, seed=3, null="shuffle")
-    assert np.allclose(shuffled * 15, [2, 1, 0, 2, 0])
-    # uniform timing moves the years: the series varies, but every draw still has the five ties
-    uniform = permutation_null(table, kernel, years, flow, pool, permutations=50, seed=3, null="uniform")
-    assert np.allclose(uniform.sum(axis=1) * 15, 5)
-    assert len({tuple(row) for row in uniform}) > 1
+def test_flat_and_falling_systematic_series(tmp_path):
+    falling = [exercise("alpha", 2014 - k, DYADS[j], j) for k in range(15) for j in range(k)]
+    flat = [exercise("beta", y, DYADS[(3 * y + j) % 15], j) for y in range(2000, 2015) for j in range(3)]
+    root = write(tmp_path / "d", falling + flat, [coverage("alpha", 2000, 2014, "systematic", ["joint_exercise"]),
+                                                  coverage("beta", 2000, 2014, "systematic", ["joint_exercise"])])
+    result = run_thesis(load_dataset(root), options())
+    assert result.verdict.label == "not supported"
+    assert result.verdict.reason.startswith("density falls in alpha activity (2000-2014): Sen -0.067/year")
 
 
-def test_null_is_reproducible_with_a_seed():
-    table = tie_table(build_graph(flat()))
-    years = list(range(2010, 2025))
-    kernel, pool = DensityKernel(table), np.arange(len(table.ids))
-    a = permutation_null(table, kernel, years, Activity(), pool, permutations=30, seed=42)
-    b = permutation_null(table, kernel, years, Activity(), pool, permutations=30, seed=42)
-    c = permutation_null(table, kernel, years, Activity(), pool, permutations=30, seed=43)
-    assert np.array_equal(a, b)
-    assert not np.array_equal(a, c)
-    def run(seed):
-        return trend_test(table, years=years, scope=TURKIC_SIX, activity=Activity(), break_year=2020,
-                                      permutations=100, seed=seed)["perm_p_s"]
-    assert run(42) == run(42)
+def test_one_rising_and_one_flat_source_is_mixed(tmp_path):
+    flat = [exercise("beta", y, DYADS[(3 * y + j) % 15], j) for y in range(2000, 2015) for j in range(3)]
+    root = write(tmp_path / "d", rising("alpha", 2000, 15) + flat,
+                 [coverage("alpha", 2000, 2014, "systematic", ["joint_exercise"]),
+                  coverage("beta", 2000, 2014, "systematic", ["joint_exercise"])])
+    result = run_thesis(load_dataset(root), options())
+    assert result.verdict.label == "mixed"
+    assert "but not in beta activity (2000-2014): Sen +0.000/year [+0.000, +0.000]" in result.verdict.reason
 
 
-# --- the verdict ----------------------------------------------------------------------------
+def test_tentative_ties_are_out_of_the_headline_and_in_the_sensitivity_table(tmp_path):
+    # the rise exists only through planned exercises: without them the series is empty
+    ties = [exercise("alpha", t["start"], tuple(t["participants"]), i, status="planned")
+            for i, t in enumerate(rising("alpha", 2000, 15))]
+    root = write(tmp_path / "d", ties, [coverage("alpha", 2000, 2014, "systematic", ["joint_exercise"])])
+    data = load_dataset(root)
+    headline = run_thesis(data, options(permutations=0))
+    assert headline.verdict.label == "not supported"
+    with_tentative = [r for r in headline.sensitivity if r.spec.tentative]
+    assert {r.status for r in with_tentative} == {"rise"}
+    assert run_thesis(data, options(permutations=0, include_tentative=True)).verdict.label == "mixed"
 
 
-def test_rising_web_supports_the_thesis():
-    result = thesis_section(rising(), options())
-    assert result["label"] == "supported"
-    # density 0/15 in 2010, 14/15 in 2024; S = C(15, 2) = 105 is the maximum -> no shuffle reaches it
-    assert result["test"]["s"] == 105
-    assert result["test"]["perm_p_s"] == pytest.approx(1 / 201)
-    assert result["verdict"] == (
-        "Thickening supported: stock density of the six Turkic states rose from 0.00 (2010) to 0.93 (2024); "
-        "Mann–Kendall tau=1.00, p<0.0001 (Hamed–Rao p<0.0001); Sen slope +0.067/year; "
-        "permutation p=0.0050 (200 draws of tie years, uniform over 2010-2024, seed 7; volume-kept shuffle "
-        "p=0.0050); mean density 0.30 before 2020 vs 0.80 from 2020 (Mann–Whitney p=0.0003); TUR's share of "
-        "tie-links went from 1.00 (2011) to 0.36 (2024) and density among the other five from 0.00 to 0.90 "
-        "(Mann–Kendall p<0.0001); same verdict in 8 of 8 sensitivity specifications.")
-    assert [r["main"] for r in result["sensitivity"]].count("*") == 1
+def test_censored_open_ties_stay_in_force_to_the_coverage_end(tmp_path):
+    # an alliance with no end in a systematic dataset (ATOP: still in force at its last year) is censored,
+    # not expired after the stock rule's 10 years; a documentary one expires
+    ties = [{"id": f"{d}-a", "type": "alliance_treaty", "participants": ["TUR", "AZE"], "start": 1992,
+             "status": "signed", "dataset": d, "sources": [{"document": d, "locator": "row 1"}]} for d in ("atop", "seeds")]
+    root = write(tmp_path / "d", ties, [coverage("atop", 1990, 2018, "systematic", ["alliance_treaty"]),
+                                        coverage("seeds", 1990, 2018, "documentary", ["alliance_treaty"])])
+    result = run_thesis(load_dataset(root), options(first_year=1990, last_year=2018, permutations=0))
+    rows = {r.source: r for r in result.evidence if r.spec.projection == "clique" and r.layer == "institutional"}
+    assert rows["atop"].values == pytest.approx([0, 0] + [1 / 15] * 27)
+    assert rows["seeds"].values == pytest.approx([0, 0] + [1 / 15] * 10 + [0] * 17)
 
 
-def test_flat_web_does_not_support_it_and_falling_web_is_thinning():
-    flat_result = thesis_section(flat(), options())
-    assert flat_result["label"] == "not"
-    assert flat_result["verdict"].startswith("Thickening not supported: stock density of the six Turkic "
-                                             "states stayed at 0.20 from 2010 to 2024;")
-    falling = synthetic({2024 - i: DYADS[:i] for i in range(15)})
-    assert thesis_section(falling, options())["verdict"].startswith("Thinning, not thickening: stock density")
+def test_same_inputs_and_seed_give_identical_output(two_systematic, runner):
+    args = ["thesis", "-d", str(two_systematic), "--from", "2000", "--to", "2014", "--permutations", "100",
+            "--format", "json"]
+    first, second = runner.invoke(app, args), runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert first.stdout == second.stdout
 
 
-def test_sensitivity_names_the_specifications_that_differ():
-    # one multilateral exercise a year among more and more states: dense as cliques, empty as stars
-    data = synthetic({2010 + i: [TURKIC_SIX[: 1 + i // 3]] for i in range(3, 18) if 1 + i // 3 >= 2})
-    result = thesis_section(data, options(last_year=2027))
-    assert result["label"] == "supported"
-    star_rows = [r for r in result["sensitivity"] if r["projection"] == "star"]
-    assert {r["verdict"] for r in star_rows} == {"not supported"}
-    assert "same verdict in" in result["verdict"] and "(differs: star, with tentative, stock: not supported;" \
-        in result["verdict"]
+# --- the command ------------------------------------------------------------------------------------
 
-
-def test_same_inputs_and_seed_give_identical_output():
-    first = json.dumps(thesis_section(rising(), options()), sort_keys=True, default=str)
-    second = json.dumps(thesis_section(rising(), options()), sort_keys=True, default=str)
-    assert first == second
-
-
-def test_report_options_convert_to_thesis_options():
-    report = ReportOptions(scope=("TUR", "AZE"), tie_filter=TieFilter(start_year=2015, end_year=2020,
-                                                                       include_tentative=False))
-    converted = ThesisOptions.from_report(report, seed=9)
-    assert (converted.first_year, converted.last_year, converted.seed) == (2015, 2020, 9)
-    assert converted.tie_filter.start_year is None and not converted.tie_filter.include_tentative
-    assert converted.scope == ("TUR", "AZE")
-
-
-# --- the command ----------------------------------------------------------------------------
-
-FIXTURE_VERDICT = (
-    "Verdict: Thickening not supported: stock density of the six Turkic states rose from 0.07 (2014) to "
-    "0.20 (2020); Mann–Kendall tau=0.52, p=0.1123 (Hamed–Rao p=0.1123); Sen slope +0.033/year; "
-    "permutation p=0.6119 (200 draws of tie years, uniform over 2014-2020, seed 42; volume-kept shuffle "
-    "p=0.8905); mean density 0.20 before 2020 vs 0.20 "
-    "from 2020 (Mann–Whitney p=0.6998); Türkiye's share of tie-links went from 1.00 (2014) to 0.67 (2020) and density "
-    "among the other five from 0.00 to 0.10 (Mann–Kendall p=0.1264); same verdict in 8 of 8 sensitivity "
-    "specifications.")
 ARGS = ["thesis", "-d", str(FIXTURE), "--from", "2014", "--to", "2020", "--permutations", "200"]
 
 
-def test_cli_prints_tables_and_the_verdict(runner):
+def test_cli_prints_coverage_evidence_and_the_verdict(runner):
     result = runner.invoke(app, ARGS)
     assert result.exit_code == 0, result.output
     lines = [line.rstrip() for line in result.stdout.splitlines()]
     assert lines[0] == "Defence ties among the six Turkic states: is the web thickening?"
-    assert lines[-1] == FIXTURE_VERDICT
-    for section in ("filters", "density", "structure", "test", "before after", "sensitivity"):
+    for section in ("filters", "coverage", "evidence", "sensitivity"):
         assert section in lines
+    # the fixture declares no coverage: taken as documentary over its own tie years, so nothing can be told
+    assert "  seeds    documentary  2014-2019  8 types" in lines  # 2019: the fixture's last dated tie
+    assert lines[-1] == ("Verdict: Cannot tell from these data: no systematic dataset is in the data.")
 
 
-def test_cli_json_and_out_directory(runner, tmp_path):
-    result = runner.invoke(app, [*ARGS, "--format", "json", "--out", str(tmp_path / "out")])
+def test_cli_json_and_out_directory(runner, tmp_path, two_systematic):
+    args = ["thesis", "-d", str(two_systematic), "--from", "2000", "--to", "2014", "--permutations", "50",
+            "--break-year", "2008", "--format", "json", "--out", str(tmp_path / "out")]
+    result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert "Verdict: " + data["verdict"]["verdict"] == FIXTURE_VERDICT
-    assert [r["density_stock"] for r in data["measures"]][:3] == pytest.approx([1 / 15, 2 / 15, 3 / 15])
-    assert len(data["sensitivity"]) == 8
-    assert "Wrote 26 files to" in result.stderr
+    assert data["verdict"]["label"] == "supported"
+    row = next(r for r in data["evidence"] if r["source"] == "alpha" and r["projection"] == "clique")
+    assert (row["years"], row["n"], row["status"]) == ("2000-2014", 15, "rise")
+    assert row["mean_before"] == pytest.approx(sum(range(8)) / 8 / 15)  # 2000-2007 before the break
+    assert data["series"][0] == {"year": 2000, "alpha:activity": 0.0, "beta:activity": 0.0, "union:activity": 0.0}
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert {"measures.csv", "measures.json", "sensitivity.csv", "verdict.txt", "thesis_density.png"} <= set(written)
-    assert (tmp_path / "out" / "verdict.txt").read_text(encoding="utf-8") == FIXTURE_VERDICT[len("Verdict: "):] + "\n"
+    assert {"evidence.csv", "evidence.json", "sensitivity.csv", "verdict.txt", "thesis_density.png"} <= set(written)
+    text = (tmp_path / "out" / "verdict.txt").read_text(encoding="utf-8")
+    assert text.startswith("Thickening supported: density rises in every systematic dataset")
+    assert f"Wrote {len(written)} files to" in result.stderr
 
 
 def test_cli_markdown_and_scope_all(runner):
     result = runner.invoke(app, [*ARGS, "--format", "markdown", "--scope", "all", "--mode", "flow"])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("# Defence ties among all actors present each year: is the web thickening?")
-    assert "## sensitivity" in result.stdout and "| flow |" in result.stdout
+    assert "## evidence" in result.stdout and "## sensitivity" in result.stdout
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--mode", "decay"], "Error: --mode 'decay' is not one of: stock, flow, window"),
-    (["--null", "poisson"], "Error: --null 'poisson' is not one of: uniform, shuffle"),
+    (["--mode", "decay"], "Error: tiegraph thesis: Invalid value for '--mode': Value error, 'decay' is not one of "
+                          "'stock', 'flow', 'window'. (see 'tiegraph thesis --help')"),
+    (["--null", "poisson"], "Error: tiegraph thesis: Invalid value for '--null': Value error, 'poisson' is not one "
+                            "of 'uniform', 'shuffle'. (see 'tiegraph thesis --help')"),
     (["--duration", "-1"], "Error: --duration -1 must be 0 (forever) or a number of years"),
+    (["--alpha", "1.5"], "Error: --alpha 1.5 must be between 0 and 1"),
     (["--scope", "TUR"], "Error: --scope 'TUR' needs at least two actor ids"),
     (["--from", "2019"], "Error: years 2019-2020: a trend test needs at least three years"),
+    (["--from", "2021"], "Error: year range 2021-2020 is empty"),
 ])
 def test_cli_refuses_bad_options(runner, args, message):
     result = runner.invoke(app, [*ARGS, *args])
-    assert result.exit_code == 1
+    assert result.exit_code == (2 if "Invalid value" in message else 1)  # usage errors: 2 (cli.py)
     assert result.stderr.strip() == message
+
+
+def test_analysis_needs_an_explicit_scope_and_hub():
+    with pytest.raises(TypeError):
+        ThesisOptions(activity=Activity())  # type: ignore[call-arg]

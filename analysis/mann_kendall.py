@@ -7,8 +7,8 @@ the normal CDF and quantile, which ``scipy.stats.norm`` computes with
 ``scipy.special.ndtr`` and ``ndtri``, a much lighter import.  This module is ``original_test`` of
 pymannkendall 1.4.3 line for line (same numpy operations in the same order,
 so the same floats); ``tests/test_mann_kendall.py`` pins it to pymannkendall
-on random and tied series.  The thesis test (Hamed–Rao, Yue–Wang variants)
-still uses pymannkendall itself (``graph.trend``).
+on random and tied series.  The thesis test has its own vectorised statistics
+with Hamed–Rao and Sen's interval (``analysis.trend``).
 """
 
 from __future__ import annotations

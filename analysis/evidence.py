@@ -1,0 +1,216 @@
+"""The table of evidence: one trend test per dataset, layer, projection and specification.
+
+One density series cannot carry the thesis.  Each row here is the scope's
+density series of *one* dataset (or the union of the systematic datasets
+where their coverage overlaps), one layer and one specification, over the
+years that dataset covers -- never zero-filled outside them:
+
+* layers: ``institutional`` (standing ties in force: treaties, agreements,
+  memberships), ``activity`` (events: exercises, meetings, deliveries), and
+  each tie type of a layer with at least ``MIN_TYPE_TIES`` ties;
+* specifications (``Spec``): clique or star projection of multilateral ties,
+  with or without tentative ties (announced/planned/proposed), and the mode.
+
+A row gives the years covered, n, Sen's slope with its confidence interval,
+the Mann–Kendall p and the autocorrelation-corrected p, Pettitt's change year
+and the permutation p (``analysis.nulls``).
+
+Censoring: a standing tie of a *systematic* dataset with no end year is in
+force at that dataset's last covered year (ATOP codes no exit for an alliance
+still active in 2018): it stays in force to the coverage end instead of
+expiring under the stock rule's default duration.  Inside a row's years a
+tie ending at the coverage edge is in force, and after it the dataset is
+missing, so a censored end is never read as an end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from tiegraph.analysis.coverage_series import Layer, series_mask
+from tiegraph.analysis.nulls import LinkIndex, SeriesKernel, draw_starts, link_index
+from tiegraph.analysis.temporal import Activity, Scope, TieTable, in_scope_ties
+from tiegraph.analysis.trend import MIN_YEARS, ChangePoint, Trend, mann_kendall, mk_s, pettitt, upper_p
+from tiegraph.model.coverage import Coverage
+from tiegraph.model.vocabulary import TIE_TYPES
+
+LAYERS: tuple[Layer, ...] = ("institutional", "activity")
+UNION = "union"
+#: a tie type gets its own rows when a dataset has at least this many scope ties of it
+MIN_TYPE_TIES = 10
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One specification of the series: projection, tentative ties in or out, activity mode."""
+
+    projection: str
+    tentative: bool
+    mode: str
+
+    def describe(self) -> str:
+        return f"{self.projection}, {'with' if self.tentative else 'without'} tentative, {self.mode}"
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    """One trend test of the table of evidence (``trend`` is None when fewer than ``MIN_YEARS`` years)."""
+
+    source: str                   # a dataset name, or "union"
+    members: tuple[str, ...]      # the datasets in the series
+    kind: str                     # systematic / documentary
+    layer: str                    # institutional / activity / a tie type
+    spec: Spec
+    years: tuple[int, ...]
+    values: tuple[float, ...]
+    ties: int                     # scope ties that count in the series
+    trend: Trend | None
+    change: ChangePoint | None
+    perm_p: float | None
+    permutations: int
+    alpha: float
+
+    @property
+    def status(self) -> str:
+        """rise / fall / flat (``Trend.direction``), 'too short' or 'not covered'."""
+        if not self.years:
+            return "not covered"
+        return "too short" if self.trend is None else self.trend.direction(self.alpha)
+
+    @property
+    def span(self) -> str:
+        return f"{self.years[0]}-{self.years[-1]}" if self.years else "-"
+
+    @property
+    def main_layer(self) -> bool:
+        return self.layer in LAYERS
+
+    def label(self) -> str:
+        """'atop institutional (1992-2018)'."""
+        return f"{self.source} {self.layer.replace('_', ' ')} ({self.span})"
+
+
+@dataclass
+class TieData:
+    """The tie tables of one run, built once: per projection, with the per-tie tentative flags."""
+
+    tables: dict[str, TieTable]
+    tentative: dict[str, np.ndarray]
+    coverage: dict[str, Coverage]
+    _indexes: dict[tuple, LinkIndex] = field(default_factory=dict)
+    _scoped: dict[tuple, np.ndarray] = field(default_factory=dict)
+
+    def index(self, projection: str, scope: Scope, activity: Activity) -> LinkIndex:
+        """The projection's ``link_index`` for ``scope`` (one per formation rule, built on first use)."""
+        key = (projection, scope if isinstance(scope, str) else tuple(scope), activity.counts_formation)
+        if key not in self._indexes:
+            self._indexes[key] = link_index(self.tables[projection], scope, activity)
+        return self._indexes[key]
+
+    def scoped(self, projection: str, scope: Scope) -> np.ndarray:
+        """Bool per tie of the projection's table: it joins two or more scope actors."""
+        key = (projection, scope if isinstance(scope, str) else tuple(scope))
+        if key not in self._scoped:
+            mask = np.zeros(len(self.tables[projection].ids), dtype=bool)
+            mask[in_scope_ties(self.tables[projection], scope)] = True
+            self._scoped[key] = mask
+        return self._scoped[key]
+
+
+def censor_open_ends(table: TieTable, coverage: Mapping[str, Coverage]) -> TieTable:
+    """The table with each systematic dataset's open standing ties ending at its coverage end."""
+    end = table.end.copy()
+    names = np.array(table.datasets, dtype=object)
+    for name, cov in coverage.items():
+        if cov.systematic:
+            open_rows = (names == name) & table.standing & np.isnan(end) & ~np.isnan(table.start)
+            end[open_rows] = np.maximum(float(cov.last_year), table.start[open_rows])
+    return replace(table, end=end)
+
+
+def _types_of(cov: Coverage, layer: Layer) -> list[str]:
+    wanted = "standing" if layer == "institutional" else "event"
+    return [t for t in cov.tie_types if t in TIE_TYPES and TIE_TYPES[t].temporal == wanted]
+
+
+def _row(data: TieData, *, source: str, members: Sequence[str], kind: str, layer: str, spec: Spec,
+         years: Sequence[int], scope: Scope, activity: Activity, permutations: int, seed: int, null: str,
+         alpha: float) -> EvidenceRow:
+    table = data.tables[spec.projection]
+    if not years:
+        return EvidenceRow(source, tuple(members), kind, layer, spec, (), (), 0, None, None, None, 0, alpha)
+    by_layer: Layer = layer if layer in LAYERS else "all"
+    may_count, _ = series_mask(table, years, data.coverage, datasets=members, layer=by_layer,
+                               types=None if layer in LAYERS else [layer])
+    counts = np.asarray(may_count.any(axis=1), dtype=bool)
+    if not spec.tentative:
+        counts &= ~data.tentative[spec.projection]
+    scoped = data.scoped(spec.projection, scope)
+    starts = table.start
+    with np.errstate(invalid="ignore"):
+        pool = np.flatnonzero(counts & scoped & (starts >= years[0]) & (starts <= years[-1]))
+        n_ties = int(np.sum(counts & scoped & (starts <= years[-1])))
+    mode = activity.with_mode(spec.mode)
+    kernel = SeriesKernel(table, years=years, scope=scope, activity=mode, counts=counts, pool=pool,
+                          index=data.index(spec.projection, scope, mode))
+    values = kernel.observed(table)
+    trend = change = perm = None
+    if len(years) >= MIN_YEARS:
+        trend = mann_kendall(values, alpha=alpha)
+        change = pettitt(values, years)
+        if permutations > 0 and len(pool) > 1:
+            moved = draw_starts(np.random.default_rng(seed), starts[pool], years, permutations, null)
+            perm = upper_p(float(trend.s), mk_s(kernel(moved)))
+    return EvidenceRow(source, tuple(members), kind, layer, spec, tuple(int(y) for y in years),
+                       tuple(float(v) for v in values), n_ties, trend, change, perm,
+                       permutations if perm is not None else 0, alpha)
+
+
+def _covered(cov: Coverage, span: Sequence[int]) -> list[int]:
+    return [y for y in span if cov.first_year <= y <= cov.last_year]
+
+
+def evidence_rows(data: TieData, *, span: Sequence[int], scope: Scope, specs: Sequence[Spec], activity: Activity,
+                  permutations: int, seed: int, null: str, alpha: float,
+                  per_type: bool = True) -> list[EvidenceRow]:
+    """Every row of the table for each of ``specs``: systematic datasets first, then the union of the
+    systematic ones (where at least two code a layer, over the years they all cover), then documentary."""
+    rows: list[EvidenceRow] = []
+    ordered = sorted(data.coverage.values(), key=lambda c: (not c.systematic, c.dataset))
+    options = dict(scope=scope, activity=activity, permutations=permutations, seed=seed, null=null, alpha=alpha)
+    for spec in specs:
+        for layer in LAYERS:
+            coding = [c for c in ordered if _types_of(c, layer)]
+            for cov in coding:
+                rows.append(_row(data, source=cov.dataset, members=[cov.dataset], kind=cov.kind, layer=layer,
+                                 spec=spec, years=_covered(cov, span), **options))  # type: ignore[arg-type]
+                types = _types_of(cov, layer)
+                if per_type and len(types) > 1:
+                    rows += _type_rows(data, cov, types, spec, span, options)
+            systematic = [c for c in coding if c.systematic and _covered(c, span)]
+            if len(systematic) > 1:
+                overlap = [y for y in span if all(c.first_year <= y <= c.last_year for c in systematic)]
+                rows.append(_row(data, source=UNION, members=[c.dataset for c in systematic], kind="systematic",
+                                 layer=layer, spec=spec, years=overlap, **options))  # type: ignore[arg-type]
+    order = {"systematic": 0, "documentary": 1}
+    rows.sort(key=lambda r: (specs.index(r.spec), LAYERS.index(r.layer) if r.main_layer else 9,
+                             order.get(r.kind, 2), r.source == UNION, r.source, not r.main_layer, r.layer))
+    return rows
+
+
+def _type_rows(data: TieData, cov: Coverage, types: Sequence[str], spec: Spec, span: Sequence[int],
+               options: dict) -> list[EvidenceRow]:
+    """Rows for each type of a layer with at least ``MIN_TYPE_TIES`` scope ties in the dataset."""
+    table = data.tables[spec.projection]
+    scoped = data.scoped(spec.projection, options["scope"])
+    names = np.array(table.datasets, dtype=object)
+    kinds = np.array(table.types, dtype=object)
+    out = []
+    for tie_type in types:
+        if int(np.sum(scoped & (names == cov.dataset) & (kinds == tie_type))) >= MIN_TYPE_TIES:
+            out.append(_row(data, source=cov.dataset, members=[cov.dataset], kind=cov.kind, layer=tie_type,
+                            spec=spec, years=_covered(cov, span), **options))
+    return out

@@ -1,0 +1,246 @@
+"""The thesis test: has the web of defence ties among a scope thickened?  Evidence, then a verdict.
+
+``run_thesis`` builds each projection's tie table once, then:
+
+1. the **table of evidence** (``analysis.evidence``): for each dataset (and
+   the union of the systematic ones where their coverage overlaps), each
+   layer and each projection, the density series over the years that dataset
+   covers, Sen's slope with its interval, Mann–Kendall and corrected p,
+   Pettitt's change year, and the permutation p (``analysis.nulls``);
+2. the **sensitivity table**: the same layer rows under every specification
+   (clique/star x tentative ties in/out), without the permutation
+   null (the verdict does not use it);
+3. the **verdict** (``analysis.verdict``): supported / mixed / not supported
+   / cannot tell, with its reason in one sentence.
+
+Tentative ties (announced/planned/proposed) are out of the headline unless
+``include_tentative``; they are always in the sensitivity table.  A fixed
+``break_year`` only adds a before/after comparison to each row; the change
+year that fits best comes from Pettitt's test.  Same data, options and seed
+give the same result.  Scope and hub are required: the research defaults
+(the six Turkic states, Türkiye) live in the CLI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from tiegraph.analysis.evidence import LAYERS, EvidenceRow, Spec, TieData, censor_open_ends, evidence_rows
+from tiegraph.analysis.nulls import NULL_NAMES, NULLS
+from tiegraph.analysis.snapshots import snapshots
+from tiegraph.analysis.temporal import ALL, Activity, Scope, TieTable, describe_scope, resolve_scope, tie_table
+from tiegraph.analysis.verdict import Verdict, decide
+from tiegraph.graph.build import Level, Projection, TieFilter, build_graph, select_ties
+from tiegraph.model.coverage import Coverage
+from tiegraph.model.entities import Dataset
+from tiegraph.model.errors import UsageError
+
+PROJECTIONS: tuple[str, ...] = ("clique", "star")
+
+
+@dataclass(frozen=True)
+class ThesisOptions:
+    """Everything the thesis test depends on; printed with the result so it can be rerun."""
+
+    scope: tuple[str, ...] | str
+    hub: str | None
+    tie_filter: TieFilter = field(default_factory=TieFilter)
+    level: Level = "state"
+    projection: Projection = "clique"
+    first_year: int | None = None
+    last_year: int | None = None
+    activity: Activity = field(default_factory=Activity)
+    include_tentative: bool = False
+    break_year: int | None = None
+    permutations: int = 1000
+    seed: int = 42
+    alpha: float = 0.05
+    null: str = "uniform"
+    snapshot_years: tuple[int, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.null not in NULLS:
+            raise UsageError(f"null model '{self.null}' is not one of: {', '.join(NULLS)}")
+        if self.permutations < 0:
+            raise UsageError(f"permutations {self.permutations} must be 0 or more")
+        resolve_scope(self.scope)
+
+    @property
+    def headline(self) -> Spec:
+        return Spec(self.projection, self.include_tentative, self.activity.mode)
+
+    @classmethod
+    def from_report(cls, report_options: Any, *, hub: str | None, **overrides: Any) -> ThesisOptions:
+        """Thesis options matching an ``analysis.report.ReportOptions`` (its year filter becomes the span)."""
+        flt = report_options.tie_filter
+        values: dict[str, Any] = dict(
+            scope=tuple(report_options.scope), hub=hub, level=report_options.level,
+            projection=report_options.projection, include_tentative=flt.include_tentative,
+            tie_filter=replace(flt, start_year=None, end_year=None, include_tentative=True),
+            first_year=report_options.first_year or flt.start_year,
+            last_year=report_options.last_year or flt.end_year)
+        values.update(overrides)
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The web drawn for one year: the scope's actors and its tied dyads (u, v, weight, types)."""
+
+    year: int
+    nodes: tuple[str, ...]
+    edges: tuple[tuple[str, str, float, int], ...]
+
+
+@dataclass(frozen=True)
+class ThesisResult:
+    """What ``tiegraph thesis`` prints and what the plots and the HTML report draw."""
+
+    title: str
+    options: ThesisOptions
+    span: tuple[int, ...]
+    coverage: tuple[Coverage, ...]
+    evidence: tuple[EvidenceRow, ...]
+    sensitivity: tuple[EvidenceRow, ...]
+    verdict: Verdict
+    hub: str | None
+    snapshots: tuple[Snapshot, ...]
+    names: dict[str, str]
+    #: the scope's ties (the HTML lists them with their sources)
+    tie_ids: tuple[str, ...]
+
+    @property
+    def headline(self) -> Spec:
+        return self.options.headline
+
+    def headline_rows(self) -> list[EvidenceRow]:
+        """The evidence rows of the headline specification (every source, layers and types)."""
+        return [r for r in self.evidence if r.spec == self.headline]
+
+
+def series_span(dataset: Dataset, options: ThesisOptions) -> list[int]:
+    """``first_year`` to ``last_year``; each defaults to the first / last year with a dated tie."""
+    dated = [t.year for t in select_ties(dataset, options.tie_filter) if t.year is not None]
+    if not dated and (options.first_year is None or options.last_year is None):
+        raise UsageError("no dated ties match the filters: nothing to test")
+    first = options.first_year if options.first_year is not None else min(dated)
+    last = options.last_year if options.last_year is not None else max(dated)
+    if last - first < 2:
+        raise UsageError(f"years {first}-{last}: a trend test needs at least three years")
+    return list(range(first, last + 1))
+
+
+def tie_data(dataset: Dataset, options: ThesisOptions) -> TieData:
+    """Each projection's tie table, built once per run (tentative ties included, flagged)."""
+    from tiegraph.analysis.coverage_series import dataset_coverage
+
+    ties = select_ties(dataset, replace(options.tie_filter, start_year=None, end_year=None,
+                                        include_tentative=True))
+    tentative_ids = {t.id for t in ties if t.tentative}
+    tables: dict[str, TieTable] = {}
+    flags: dict[str, np.ndarray] = {}
+    coverage: dict[str, Coverage] = {}
+    for projection in PROJECTIONS:
+        graph = build_graph(dataset, ties, projection=projection,  # type: ignore[arg-type]
+                            level=options.level, attributes="analysis")
+        table = tie_table(graph)
+        coverage = coverage or dataset_coverage(table, dataset.coverage)
+        tables[projection] = censor_open_ends(table, coverage)
+        flags[projection] = np.array([i in tentative_ids for i in table.ids], dtype=bool)
+    return TieData(tables, flags, coverage)
+
+
+def specifications(options: ThesisOptions) -> tuple[list[Spec], list[Spec]]:
+    """(evidence specs: both projections under the headline tentative rule and mode;
+    sensitivity specs: projection x tentative ties in/out, in the chosen mode).
+
+    Stock vs flow is not a sensitivity check: for events they are the same
+    series, and for standing ties flow measures the pace of new agreements,
+    not the density of the web (run ``--mode flow`` to test that question).
+    """
+    mode = options.activity.mode
+    evidence = [Spec(p, options.include_tentative, mode) for p in dict.fromkeys([options.projection, *PROJECTIONS])]
+    sensitivity = [Spec(p, t, mode) for p in PROJECTIONS for t in (False, True)]
+    return evidence, sensitivity
+
+
+def run_thesis(dataset: Dataset, options: ThesisOptions) -> ThesisResult:
+    """Run the whole thesis test (see the module docstring)."""
+    span = series_span(dataset, options)
+    scope = options.scope if isinstance(options.scope, str) else tuple(options.scope)
+    data = tie_data(dataset, options)
+    evidence_specs, sensitivity_specs = specifications(options)
+    common = dict(span=span, scope=scope, activity=options.activity, seed=options.seed, null=options.null,
+                  alpha=options.alpha)
+    evidence = evidence_rows(data, specs=evidence_specs, permutations=options.permutations,
+                             **common)  # type: ignore[arg-type]
+    extra = [s for s in sensitivity_specs if s not in evidence_specs]
+    computed = evidence_rows(data, specs=extra, permutations=0, per_type=False, **common)  # type: ignore[arg-type]
+    sensitivity = [r for r in [*evidence, *computed]
+                   if r.main_layer and r.kind == "systematic" and r.spec != options.headline]
+    sensitivity.sort(key=lambda r: (sensitivity_specs.index(r.spec), LAYERS.index(r.layer), r.source == "union",
+                                    r.source))
+    verdict = decide(evidence, sensitivity, headline=options.headline, span=span)
+    fixed = resolve_scope(scope)
+    hub = options.hub if options.hub is not None and (fixed is None or options.hub in fixed) else None
+    table = data.tables[options.projection]
+    shown = list(options.snapshot_years or default_snapshot_years(span, data))
+    snaps = _snapshots(data, options, scope, [y for y in shown if y in span])
+    scoped = [table.ids[i] for i, ends in enumerate(table.endpoints)
+              if fixed is None or len(ends & set(fixed)) >= 2]
+    return ThesisResult(
+        title=f"Defence ties among {describe_scope(scope)}: is the web thickening?", options=options,
+        span=tuple(span), coverage=tuple(data.coverage.values()), evidence=tuple(evidence),
+        sensitivity=tuple(sensitivity), verdict=verdict, hub=hub, snapshots=tuple(snaps),
+        names={n: table.names.get(n, n) for s in snaps for n in s.nodes}, tie_ids=tuple(scoped))
+
+
+def default_snapshot_years(span: list[int], data: TieData) -> list[int]:
+    """Up to four years to draw: the first and last covered year of the span and two between."""
+    covered = [y for y in span if any(c.first_year <= y <= c.last_year for c in data.coverage.values())]
+    if not covered:
+        return []
+    first, last = covered[0], covered[-1]
+    return sorted({first, first + (last - first) // 3, first + 2 * (last - first) // 3, last})
+
+
+def _snapshots(data: TieData, options: ThesisOptions, scope: Scope, years: list[int]) -> list[Snapshot]:
+    """The web in ``years``: headline ties of the datasets that cover each year (others count as absent)."""
+    table = data.tables[options.projection]
+    out = []
+    names = np.array(table.datasets, dtype=object)
+    for year in years:
+        covering = [c.dataset for c in data.coverage.values() if c.covers(year)]
+        keep = np.isin(names, covering)
+        if not options.include_tentative:
+            keep &= ~data.tentative[options.projection]
+        view = replace(table, start=np.where(keep, table.start, np.nan))
+        graph: nx.Graph = snapshots(view, years=[year], scope=scope, activity=options.activity)[year]
+        edges = tuple(sorted((min(u, v), max(u, v), float(d["weight"]), len(d["types"]))
+                             for u, v, d in graph.edges(data=True)))
+        out.append(Snapshot(year, tuple(sorted(graph.nodes)), edges))
+    return out
+
+
+def filters(result: ThesisResult) -> dict[str, Any]:
+    """The options as printed above the tables, so a reader can rerun the test."""
+    options = result.options
+    scope = options.scope
+    flt = options.tie_filter
+    return {
+        "scope": scope if isinstance(scope, str) else ",".join(scope), "level": options.level,
+        "headline": options.headline.describe(),
+        "types": ",".join(sorted(flt.types)) if flt.types else "all",
+        "datasets": ",".join(sorted(flt.datasets)) if flt.datasets else "all",
+        "years": f"{result.span[0]}-{result.span[-1]}", "mode": options.activity.describe(),
+        "null": NULL_NAMES[options.null], "permutations": options.permutations, "seed": options.seed,
+        "alpha": options.alpha, "break_year": options.break_year if options.break_year is not None else "none",
+        "hub": result.hub or "none",
+    }
+
+
+__all__ = ["ALL", "NULLS", "ThesisOptions", "ThesisResult", "run_thesis", "filters"]
