@@ -152,22 +152,26 @@ def load(data: list[Path] | None, datasets: list[str] | None = None) -> Dataset:
     from tiegraph.loaders.overlap import merge_dataset
 
     data_set = load_dataset(data or None, datasets=set(datasets) if datasets else None)
-    check_datasets(data_set, datasets)
+    check_datasets(data_set, datasets, lambda: load_dataset(data or None))
     return merge_dataset(data_set)
 
 
-def check_datasets(data_set: Dataset, datasets: list[str] | None) -> None:
+def check_datasets(data_set: Dataset, datasets: list[str] | None,
+                   unfiltered: Callable[[], Dataset] | None = None) -> None:
     """``--dataset NAME`` must name a dataset of the data, as ``--type`` must name a tie type.
 
-    Called on the data filtered to ``datasets``: a named dataset with no tie
-    there has none in the data at all (a coverage record alone also counts).
+    May be called on the data already filtered to ``datasets``: a named dataset
+    with no tie there has none in the data at all (a coverage record alone also
+    counts).  ``unfiltered`` gives the whole data, read only to list its
+    datasets in the error line.
     """
     if not datasets:
         return
     present = {t.dataset for t in data_set.ties} | set(data_set.coverage)
     unknown = [d for d in dict.fromkeys(datasets) if d not in present]
     if unknown:
-        held = ", ".join(sorted(present)) or "none"
+        whole = unfiltered() if unfiltered is not None else data_set
+        held = ", ".join(sorted({t.dataset for t in whole.ties} | set(whole.coverage))) or "none"
         raise UsageError(f"--dataset: unknown dataset '{unknown[0]}' (datasets in this data: {held})")
 
 

@@ -50,7 +50,7 @@ def report(
     scope: ScopeOpt = None,
     tentative: TentativeOpt = True,
     dataset: DatasetOpt = None,
-    top: Annotated[int, typer.Option("--top", help="How many actors to list.")] = 10,
+    top: Annotated[int, typer.Option("--top", min=1, help="How many actors to list.")] = 10,
     fmt: FormatOpt = Format.table,
     source: SourceOpt = Source.files,
     html: Annotated[Path | None, typer.Option("--html", help="Also write a self-contained HTML report (with the thesis test) to PATH.")] = None,
