@@ -110,6 +110,7 @@ class ImportSource(StrEnum):
     sipri = "sipri"
     mme = "mme"
     jme = "jme"
+    all = "all"  # every supported dataset found in a folder
 
 
 def output_file(path: Path, label: str = "output file") -> Path:
@@ -194,11 +195,6 @@ def parse_scope(scope: str | None, dataset: Dataset | None = None) -> tuple[str,
     return ids
 
 
-def check_choice(option: str, value: str, choices: tuple[str, ...]) -> None:
-    if value not in choices:
-        raise UsageError(f"{option} '{value}' is not one of: {', '.join(choices)}")
-
-
 UriOpt = Annotated[str | None, typer.Option(
     "--uri", help="Neo4j Bolt URI (default: $NEO4J_URI or bolt://localhost:7687).", show_default=False)]
 UserOpt = Annotated[str | None, typer.Option(
@@ -210,7 +206,6 @@ DatabaseOpt = Annotated[str | None, typer.Option(
 SourceOpt = Annotated[Source, typer.Option(
     "--source", help="files: read the data directories; neo4j: read the graph back from Neo4j "
                      "(NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE), Browser edits included.")]
-SOURCES = ("files", "neo4j")
 
 
 def dataset_from_source(source: str, data: list[Path] | None, uri: str | None = None,

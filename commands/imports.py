@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tiegraph.commands.common import check_choice, handle_errors
+from tiegraph.commands.common import ImportSource, handle_errors
 from tiegraph.loaders.datadir import BUNDLED_DATA, data_files
 from tiegraph.model.errors import TiegraphError, UsageError
 
@@ -98,7 +98,7 @@ def _import_all(folder: Path, root: Path) -> None:
 
 @handle_errors
 def import_command(
-    source: Annotated[str, typer.Argument(help="dcad, atop, sipri, mme or jme; or 'all' to import every "
+    source: Annotated[ImportSource, typer.Argument(help="dcad, atop, sipri, mme or jme; or 'all' to import every "
                                                "supported dataset found in a folder.", show_default=False)],
     path: Annotated[Path, typer.Argument(help="The dataset file (atop: the folder, or the alliance-level "
                                               "*a.csv with the member-level *m.csv beside it; jme: the "
@@ -135,7 +135,6 @@ def import_command(
 
       tiegraph report --data data --data tiegraph-data/dcad --dataset dcad
     """
-    check_choice("SOURCE", source, (*READER_PATHS, ALL))
     if not path.exists():
         raise UsageError(f"{path}: no such file or directory")
     if source == ALL:

@@ -20,9 +20,9 @@ from tiegraph.commands.common import (
     DEFAULT_WORKDIR,
     DatabaseOpt,
     DataOpt,
+    QueryFormat,
     UriOpt,
     UserOpt,
-    check_choice,
     handle_errors,
 )
 from tiegraph.commands.common import load as load_files
@@ -32,8 +32,6 @@ from tiegraph.store.connection import Connection, open_driver, translate_errors
 from tiegraph.store.cypher import read_query_file, single_statement
 from tiegraph.store.rows import expected_counts
 from tiegraph.store.writer import DEFAULT_BATCH_SIZE, LoadResult
-
-QUERY_FORMATS = ("table", "json", "csv")
 
 
 def _progress(enabled: bool):
@@ -184,7 +182,7 @@ def query(
         show_default=False)] = None,
     write: Annotated[bool, typer.Option("--write", help="Allow the query to write "
                                         "(default: read-only transaction).")] = False,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    fmt: Annotated[QueryFormat, typer.Option("--format", "-f", help="table, json or csv.")] = QueryFormat.table,
     uri: UriOpt = None,
     user: UserOpt = None,
     database: DatabaseOpt = None,
@@ -198,7 +196,6 @@ def query(
     """
     from tiegraph.store.query import parse_params, run_query
 
-    check_choice("--format", fmt, QUERY_FORMATS)
     statement = single_statement(read_query_file(path), str(path))
     parameters = parse_params(params)
     conn = Connection.from_env(uri, user, None, database)
@@ -206,7 +203,7 @@ def query(
         result = run_query(driver, conn.database, statement, parameters, write=write)
     for warning in result.warnings:
         typer.echo(f"Warning: {path}: {warning}", err=True)
-    _print_rows(result.columns, result.rows, fmt, path.stem)
+    _print_rows(result.columns, result.rows, fmt.value, path.stem)
 
 
 def register(app: typer.Typer) -> None:

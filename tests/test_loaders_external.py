@@ -398,7 +398,8 @@ def test_cli_not_utf8(tmp_path: Path) -> None:
 
 def test_cli_rejects_unknown_source(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["import", "cow", str(tmp_path)])
-    assert (result.exit_code, result.output) == (1, "Error: SOURCE 'cow' is not one of: dcad, atop, sipri, mme, jme, all\n")
+    assert (result.exit_code, result.output) == (2, "Error: tiegraph import: Invalid value for 'source': Value error, 'cow' is not "
+                                                    "one of 'dcad', 'atop', 'sipri', 'mme', 'jme', 'all'. (see 'tiegraph import --help')\n")
 
 
 # --------------------------------------------------------------------------- the full files
