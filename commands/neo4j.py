@@ -1,8 +1,10 @@
 """``tiegraph neo4j start|stop|status``: a local Neo4j 5.26 server without Docker.
 
 The server runs from Maven Central jars (fetched once with ``mvn``, see
-store/server.py) and keeps everything under one work directory, by default
-``.tiegraph/neo4j`` in the current directory.  Docker users can run
+store/jvm.py) and keeps everything under one work directory, by default
+``.tiegraph/neo4j`` in the current directory.  Its Browser opens the tiegraph
+guide and style after login (store/browser.py) and sends nothing outside the
+machine (store/server_config.py).  Docker users can run
 ``docker compose up -d`` with the repository's docker-compose.yml instead.
 """
 
@@ -52,12 +54,15 @@ def _password(option: str | None, workdir: Path) -> str:
     return server.saved_password(workdir) or secrets.token_urlsafe(12)
 
 
-def _describe(info: server.ServerInfo, workdir: Path) -> None:
+def _describe(info: server.ServerInfo, workdir: Path, *, show_password: bool) -> None:
     typer.echo(f"Neo4j {server.NEO4J_VERSION} is running (pid {info.pid}, work directory {workdir})")
     typer.echo(f"  Bolt:     {info.bolt_uri}")
-    typer.echo(f"  Browser:  {info.browser_url}")
+    typer.echo(f"  Browser:  {info.browser_url}  (after login: the tiegraph guide; :play tiegraph reopens it)")
     typer.echo(f"  User:     {info.user}")
-    typer.echo(f"  Password: {info.password}")
+    if show_password:
+        typer.echo(f"  Password: {info.password}")
+    else:
+        typer.echo(f"  Password: (hidden: --show-password prints it; it is in {workdir / 'state.json'})")
 
 
 @neo4j_app.command("start")
@@ -75,7 +80,7 @@ def start(workdir: WorkdirOpt = DEFAULT_WORKDIR, password: PasswordOpt = None, b
     """
     info = server.start(workdir, password=_password(password, workdir), bolt_port=bolt_port, http_port=http_port,
                         timeout=timeout, heap=heap, pagecache=pagecache)
-    _describe(info, workdir)
+    _describe(info, workdir, show_password=True)  # the one moment a generated password must be seen
     typer.echo("\nTo use it from tiegraph, paste into your shell:")
     typer.echo(f"export NEO4J_URI={shlex.quote(info.bolt_uri)} NEO4J_USER={shlex.quote(info.user)} "
                f"NEO4J_PASSWORD={shlex.quote(info.password)}")
@@ -94,16 +99,20 @@ def stop(workdir: WorkdirOpt = DEFAULT_WORKDIR) -> None:
         typer.echo(f"Neo4j was not running (work directory {workdir})")
 
 
+ShowPasswordOpt = Annotated[bool, typer.Option(
+    "--show-password", help="Print the password too (hidden by default: terminals get shared and logged).")]
+
+
 @neo4j_app.command("status")
 @handle_errors
-def status(workdir: WorkdirOpt = DEFAULT_WORKDIR) -> None:
+def status(workdir: WorkdirOpt = DEFAULT_WORKDIR, show_password: ShowPasswordOpt = False) -> None:
     """Tell whether the local Neo4j server runs and answers; exit code 0 if it does, 1 if not.
 
-    Example: tiegraph neo4j status --workdir .tiegraph/neo4j
+    Example: tiegraph neo4j status --workdir .tiegraph/neo4j --show-password
     """
     info = server.status(workdir)
     if info is not None:
-        _describe(info, workdir)
+        _describe(info, workdir, show_password=show_password)
         return
     pid = server.running_pid(workdir)
     if pid is not None:

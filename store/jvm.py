@@ -8,7 +8,9 @@ environment variable.
 
 Maven Central carries the server (``org.neo4j:neo4j``), Neo4j Browser and APOC
 core, so ``resolve_jars`` copies them into a cache once (no Docker, no
-neo4j.com download, which the machines this runs on cannot reach).
+neo4j.com download, which the machines this runs on cannot reach).  The pom
+also names the few jars APOC needs at run time that the server's own
+dependencies leave out (see its comments).
 """
 
 from __future__ import annotations
@@ -81,8 +83,8 @@ def resolve_jars(cache_dir: Path | None = None) -> Path:
             raise StoreError("Maven (mvn) not found: it is needed once to fetch the Neo4j jars "
                              "(apt-get install maven, or set TIEGRAPH_NEO4J_HOME to a ready jar cache)")
         marker.unlink(missing_ok=True)
-        staging = home / "lib.partial"
-        for d in (staging, lib, plugins):
+        staging, new_plugins = home / "lib.partial", home / "plugins.partial"
+        for d in (staging, new_plugins):
             shutil.rmtree(d, ignore_errors=True)
         log = home / "mvn.log"
         cmd = [mvn, "-q", "-B", "-f", str(POM), "dependency:copy-dependencies",
@@ -94,10 +96,17 @@ def resolve_jars(cache_dir: Path | None = None) -> Path:
             first = re.sub(r"\x1b\[[0-9;]*m", "", errors[0] if errors else f"exit code {rc}")
             first = first.replace("[ERROR]", "").replace("-> [Help 1]", "").strip()
             raise StoreError(f"mvn failed: {first} (full output: {log})")
-        plugins.mkdir()
+        new_plugins.mkdir()
         for jar in staging.glob("apoc-*.jar"):
-            jar.rename(plugins / jar.name)
-        staging.rename(lib)
+            jar.rename(new_plugins / jar.name)
+        # Swapped in only now, old set kept aside until the next swap: a server started from the
+        # old jars (another work directory) keeps finding the jars it has not opened yet.
+        for current, fresh in ((lib, staging), (plugins, new_plugins)):
+            aside = current.with_name(current.name + ".old")
+            shutil.rmtree(aside, ignore_errors=True)
+            if current.exists():
+                current.rename(aside)
+            fresh.rename(current)
         marker.write_text(digest + "\n")
     return lib
 

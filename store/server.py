@@ -10,28 +10,30 @@ Docker users can use docker-compose.yml instead; both give the same Bolt +
 Browser endpoints.
 
 Work directory layout: ``conf/neo4j.conf``, ``data/``, ``logs/`` (``console.log``
-is the JVM's stdout/stderr, ``neo4j.log`` the server's log), ``run/``, ``import/``,
-``neo4j.pid`` and ``state.json`` (URLs, ports, user, password, pid; mode 0600).
+is the JVM's stdout/stderr, ``neo4j.log`` the server's log), ``run/`` (also the
+JVM's temporary directory), ``import/``, ``web/neo4j-browser.zip`` (Browser with
+the tiegraph guide and style, store.browser), ``neo4j.pid`` and ``state.json``
+(URLs, ports, user, password, pid; mode 0600).
+
+The configuration is store.server_config, the pid / port / state-file helpers
+store.process; this module keeps the lifecycle and the public API.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
-import signal
-import socket
 import subprocess
 import time
 import urllib.request
-from contextlib import suppress
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from tiegraph.model.errors import StoreError
-from tiegraph.store.jvm import (  # noqa: F401
+from tiegraph.store import browser
+from tiegraph.store.jvm import (  # noqa: F401  (re-exported: callers import them from here)
     ENTRY_POINT,
     JVM_FLAGS,
     NEO4J_VERSION,
@@ -44,6 +46,8 @@ from tiegraph.store.jvm import (  # noqa: F401
     resolve_jars,
     run_admin,
 )
+from tiegraph.store.process import alive, children, pick_port, read_pid, read_state, terminate, write_state
+from tiegraph.store.server_config import neo4j_conf
 
 USER = "neo4j"
 #: The tests run two or three such servers side by side on a 2-core, 24 GB machine (CI too); a
@@ -53,7 +57,6 @@ DEFAULT_PAGECACHE = "512m"
 MIN_PASSWORD_LENGTH = 8  # Neo4j's dbms.security.auth_minimum_password_length default
 
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
-_children: dict[int, subprocess.Popen[bytes]] = {}  # servers this process started, reaped on stop
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ def start(workdir: Path, *, password: str, bolt_port: int | None = None, http_po
         raise StoreError(f"Neo4j needs a password of at least {MIN_PASSWORD_LENGTH} characters")
     workdir.mkdir(parents=True, exist_ok=True)
     with locked(workdir / ".lock"):
-        previous = _read_state(workdir)
+        previous = read_state(workdir)
         pid = running_pid(workdir)
         if pid is not None:
             return _already_running(workdir, previous, pid, password, bolt_port, http_port, timeout)
@@ -90,17 +93,18 @@ def start(workdir: Path, *, password: str, bolt_port: int | None = None, http_po
         if previous.get("password") not in (None, password) and (workdir / "data" / "databases").exists():
             raise StoreError(f"{workdir} was initialised with another password: use the one in "
                              f"{workdir / 'state.json'}, or delete {workdir / 'data'} to start afresh")
-        bolt_port = _port(bolt_port, previous.get("bolt_port"))
-        http_port = _port(http_port, previous.get("http_port"), avoid=bolt_port)
+        bolt_port = pick_port(bolt_port, previous.get("bolt_port"))
+        http_port = pick_port(http_port, previous.get("http_port"), avoid=bolt_port)
         java_binary = java()
         lib = resolve_jars(cache_dir)
         heap = heap or os.environ.get("TIEGRAPH_NEO4J_HEAP") or DEFAULT_HEAP
         pagecache = pagecache or os.environ.get("TIEGRAPH_NEO4J_PAGECACHE") or DEFAULT_PAGECACHE
         plugins = lib.parent / "plugins"
-        for sub in ("conf", "data", "logs", "run", "import"):
+        for sub in ("conf", "data", "logs", "run", "run/tmp", "import"):
             (workdir / sub).mkdir(exist_ok=True)
         (workdir / "conf" / "neo4j.conf").write_text(
-            _config(workdir, plugins, bolt_port, http_port, heap, pagecache), encoding="utf-8")
+            neo4j_conf(workdir, plugins, bolt_port, http_port, heap, pagecache), encoding="utf-8")
+        browser.install(workdir, lib)  # the guide follows the saved queries as they are now
         if not (workdir / "data" / "databases" / "system").exists():
             _set_initial_password(workdir, password, cache_dir)
 
@@ -108,15 +112,17 @@ def start(workdir: Path, *, password: str, bolt_port: int | None = None, http_po
         offsets = {log.name: log.stat().st_size for log in logs.glob("*.log")}  # this start's lines only
         with open(logs / "console.log", "ab") as out:
             proc = subprocess.Popen(
-                [java_binary, f"-Xms{heap}", f"-Xmx{heap}", *JVM_FLAGS, "-cp", classpath(lib), ENTRY_POINT,
+                # tmpdir: Neo4j unpacks the Browser archive there; kept inside the work directory
+                [java_binary, f"-Xms{heap}", f"-Xmx{heap}", *JVM_FLAGS, f"-Djava.io.tmpdir={workdir / 'run' / 'tmp'}",
+                 "-cp", classpath(lib), ENTRY_POINT,
                  f"--home-dir={workdir}", f"--config-dir={workdir / 'conf'}"],
                 cwd=workdir, env=neo4j_env(workdir), stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                 start_new_session=True)  # own process group: a Ctrl-C in the shell does not reach it
-        _children[proc.pid] = proc
+        children[proc.pid] = proc
         info = ServerInfo(f"bolt://127.0.0.1:{bolt_port}", f"http://127.0.0.1:{http_port}",
                           f"http://127.0.0.1:{http_port}/browser/", USER, password, proc.pid)
         (workdir / "neo4j.pid").write_text(f"{proc.pid}\n")
-        _write_state(workdir, {**asdict(info), "bolt_port": bolt_port, "http_port": http_port,
+        write_state(workdir, {**asdict(info), "bolt_port": bolt_port, "http_port": http_port,
                                "version": NEO4J_VERSION, "heap": heap, "pagecache": pagecache})
         try:
             _wait_until_ready(info, proc, workdir, timeout, offsets, http)
@@ -153,22 +159,15 @@ def stop(workdir: Path, timeout: float = 60) -> bool:
     (it holds the password and ports the next start reuses), with its pid cleared.
     """
     workdir = workdir.expanduser().resolve()
-    pid = _pid(workdir)
-    was_running = pid is not None and _alive(pid, workdir)
+    pid = read_pid(workdir)
+    was_running = pid is not None and alive(pid, workdir)
     if was_running:
         assert pid is not None
-        _signal(pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        while _alive(pid, workdir) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        if _alive(pid, workdir):
-            _signal(pid, signal.SIGKILL)
-            while _alive(pid, workdir):
-                time.sleep(0.1)
+        terminate(pid, workdir, timeout)
     (workdir / "neo4j.pid").unlink(missing_ok=True)
-    state = _read_state(workdir)
+    state = read_state(workdir)
     if state.get("pid") is not None:
-        _write_state(workdir, {**state, "pid": None})
+        write_state(workdir, {**state, "pid": None})
     return was_running
 
 
@@ -181,7 +180,7 @@ def start_again(workdir: Path, *, timeout: float = 120, cache_dir: Path | None =
     ``http=False`` returns once Bolt answers (Browser follows ~3 s later).
     """
     workdir = workdir.expanduser().resolve()
-    state = _read_state(workdir)
+    state = read_state(workdir)
     if not state.get("password"):
         raise StoreError(f"no local Neo4j was started in {workdir} yet ('tiegraph neo4j start' does that)")
     return start(workdir, password=state["password"], bolt_port=state.get("bolt_port"),
@@ -198,9 +197,9 @@ def restart(workdir: Path, *, timeout: float = 120, cache_dir: Path | None = Non
 def status(workdir: Path) -> ServerInfo | None:
     """The running server of ``workdir`` if its process is alive and Bolt answers ``RETURN 1``, else None."""
     workdir = workdir.expanduser().resolve()
-    state = _read_state(workdir)
-    pid = _pid(workdir)
-    if pid is None or not _alive(pid, workdir) or not state.get("bolt_uri"):
+    state = read_state(workdir)
+    pid = read_pid(workdir)
+    if pid is None or not alive(pid, workdir) or not state.get("bolt_uri"):
         return None
     info = ServerInfo(state["bolt_uri"], state.get("http_url"), state.get("browser_url"),
                       state.get("user", USER), state.get("password", ""), pid)
@@ -214,8 +213,8 @@ def status(workdir: Path) -> ServerInfo | None:
 def running_pid(workdir: Path) -> int | None:
     """The server process of ``workdir`` if alive, answering or not (status() needs it answering)."""
     workdir = workdir.expanduser().resolve()
-    pid = _pid(workdir)
-    return pid if pid is not None and _alive(pid, workdir) else None
+    pid = read_pid(workdir)
+    return pid if pid is not None and alive(pid, workdir) else None
 
 
 def saved_password(workdir: Path) -> str | None:
@@ -225,7 +224,7 @@ def saved_password(workdir: Path) -> str | None:
 
 def saved_state(workdir: Path) -> dict[str, Any]:
     """state.json of ``workdir`` (URLs, ports, user, password, pid, heap, page cache); {} if none."""
-    return _read_state(workdir.expanduser().resolve())
+    return read_state(workdir.expanduser().resolve())
 
 
 def log_tail(workdir: Path, lines: int = 12, since: dict[str, int] | None = None) -> str:
@@ -246,38 +245,6 @@ def log_tail(workdir: Path, lines: int = 12, since: dict[str, int] | None = None
 
 
 # -- helpers ---------------------------------------------------------------------------------------
-
-def _config(workdir: Path, plugins: Path, bolt_port: int, http_port: int, heap: str, pagecache: str) -> str:
-    """neo4j.conf: loopback only, auth on, everything under ``workdir``, small memory, no telemetry."""
-    settings: dict[str, Any] = {
-        "server.directories.data": workdir / "data",
-        "server.directories.logs": workdir / "logs",
-        "server.directories.run": workdir / "run",
-        "server.directories.import": workdir / "import",
-        "server.directories.plugins": plugins,
-        "server.default_listen_address": "127.0.0.1",
-        "server.default_advertised_address": "127.0.0.1",
-        # Browser connects to the advertised Bolt address; without it, it would try port 7687.
-        "server.bolt.listen_address": f"127.0.0.1:{bolt_port}",
-        "server.bolt.advertised_address": f"127.0.0.1:{bolt_port}",
-        "server.http.listen_address": f"127.0.0.1:{http_port}",
-        "server.http.advertised_address": f"127.0.0.1:{http_port}",
-        "server.https.enabled": "false",
-        "dbms.security.auth_enabled": "true",
-        "server.memory.heap.initial_size": heap,
-        "server.memory.heap.max_size": heap,
-        "server.memory.pagecache.size": pagecache,
-        # Preallocated transaction logs take 256 MB per database on disk before any data.
-        "db.tx_log.preallocate": "false",
-        "dbms.usage_report.enabled": "false",
-        "dbms.security.procedures.unrestricted": "apoc.*",
-        # Bolt waits 2 x 5 s for idle connections on shutdown by default; 1 s each is plenty here.
-        "internal.server.bolt.connection_shutdown_wait_time": "1s",
-        "internal.server.bolt.thread_pool_shutdown_wait_time": "1s",
-    }
-    head = "# Written by tiegraph (store/server.py) on every start: edits here are overwritten.\n"
-    return head + "".join(f"{k}={v}\n" for k, v in settings.items())
-
 
 def _set_initial_password(workdir: Path, password: str, cache_dir: Path | None) -> None:
     """``neo4j-admin dbms set-initial-password``: writes data/dbms/auth.ini, read at the first start.
@@ -331,83 +298,3 @@ def _bolt_ping(info: ServerInfo) -> None:
                                     connection_timeout=3, connection_acquisition_timeout=3) as driver:
         with driver.session() as session:  # the home database: the system one refuses RETURN 1
             session.run("RETURN 1").consume()
-
-
-def _port(wanted: int | None, previous: int | None, avoid: int | None = None) -> int:
-    """``wanted`` if free (else an error), else the previous port if still free, else a free one."""
-    if wanted is not None:
-        if not _port_free(wanted):
-            raise StoreError(f"port {wanted} on 127.0.0.1 is already in use")
-        return wanted
-    if previous and previous != avoid and _port_free(previous):
-        return int(previous)
-    while True:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        if port != avoid:
-            return port
-
-
-def _port_free(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Neo4j binds: TIME_WAIT is no obstacle
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def _pid(workdir: Path) -> int | None:
-    try:
-        return int((workdir / "neo4j.pid").read_text().strip())
-    except (OSError, ValueError):
-        return None
-
-
-def _alive(pid: int, workdir: Path) -> bool:
-    """True while ``pid`` is this work directory's server (not a zombie, not a recycled pid)."""
-    child = _children.get(pid)
-    if child is not None and child.poll() is not None:
-        del _children[pid]  # reaped: our own child has exited
-        return False
-    try:
-        os.kill(pid, 0)
-    except (ProcessLookupError, PermissionError):
-        return False
-    proc = Path(f"/proc/{pid}")
-    if proc.is_dir():  # Linux: check it is really our JVM and not a zombie
-        try:
-            if (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
-                return False
-            cmdline = (proc / "cmdline").read_bytes().decode(errors="replace")
-        except OSError:
-            return False
-        return ENTRY_POINT in cmdline and f"--home-dir={workdir}\0" in cmdline
-    return True
-
-
-def _signal(pid: int, sig: int) -> None:
-    try:
-        os.killpg(pid, sig)  # the server leads its own process group (start_new_session)
-    except (ProcessLookupError, PermissionError):
-        with suppress(ProcessLookupError):
-            os.kill(pid, sig)
-
-
-def _read_state(workdir: Path) -> dict[str, Any]:
-    try:
-        return json.loads((workdir / "state.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def _write_state(workdir: Path, state: dict[str, Any]) -> None:
-    """Atomically, readable by the owner only: it holds the password."""
-    tmp = workdir / "state.json.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump(state, out, indent=2)
-        out.write("\n")
-    tmp.replace(workdir / "state.json")

@@ -1,17 +1,23 @@
 """The local Neo4j 5.26 server (store/server.py, `tiegraph neo4j`), run for real from its jars.
 
-Nothing is mocked: the session server answers Bolt and serves Browser, and a
-second server in its own directory goes through start / status / stop /
-restart via the CLI, the way a user drives it.
+Nothing is mocked: the session server answers Bolt and serves Browser (with the
+tiegraph guide and style, telemetry off, complete APOC), and a second server in
+its own directory goes through start / status / stop / restart via the CLI, the
+way a user drives it.
 """
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import re
 import socket
+import threading
 import time
 import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
 
 import neo4j
 import pytest
@@ -20,8 +26,9 @@ from typer.testing import CliRunner
 
 from tiegraph.cli import app
 from tiegraph.model.errors import StoreError
-from tiegraph.store import server
+from tiegraph.store import browser, server
 from tiegraph.store.connection import Connection, open_driver
+from tiegraph.store.server import ServerInfo
 
 
 def _http_get(url: str) -> tuple[int, str, str]:
@@ -49,6 +56,73 @@ def test_browser_is_served_and_points_at_our_bolt_port(neo4j_server):
     # Browser connects to the Bolt address the discovery document advertises.
     _, _, discovery = _http_get(neo4j_server.http_url + "/")
     assert json.loads(discovery)["bolt_direct"] == neo4j_server.bolt_uri.replace("neo4j://", "bolt://")
+
+
+def _local(info: ServerInfo) -> None:
+    if info.pid is None:
+        pytest.skip("the session uses an external server (NEO4J_URI): its configuration is not ours")
+
+
+def test_browser_gets_the_guide_and_style_and_no_telemetry(neo4j_server):
+    _local(neo4j_server)
+    with neo4j.GraphDatabase.driver(neo4j_server.bolt_uri, auth=(neo4j_server.user, neo4j_server.password)) as d:
+        # what Browser reads after login
+        client = {r["name"]: r["value"] for r in d.execute_query("CALL dbms.clientConfig()").records}
+        usage = d.execute_query("SHOW SETTINGS YIELD name, value WHERE name = 'dbms.usage_report.enabled' "
+                                "RETURN value").records
+    assert client["client.allow_telemetry"] == "false" and usage[0]["value"] == "false"
+    base = f"{neo4j_server.http_url}/browser/tiegraph"
+    assert client["browser.post_connect_cmd"] == f"style {base}/style.grass; guide {base}/guide.html"
+    assert client["browser.remote_content_hostname_whitelist"].split(",") == [base, "127.0.0.1", "localhost"]
+
+    _, _, sheet = _http_get(f"{base}/style.grass")
+    assert sheet == browser.grass()
+    for url in (f"{base}/guide.html", f"{base}/tiegraph"):  # by URL, and by name (:play tiegraph)
+        _, _, guide = _http_get(url)
+        assert all(f". {q.title}</h3>" in guide for q in browser.saved_queries())
+    with urllib.request.urlopen(neo4j_server.browser_url, timeout=10) as response:
+        policy = response.headers["Content-Security-Policy"]
+    assert "segment" not in policy and "canny" not in policy and "googleapis" not in policy
+    assert "script-src 'self';" in policy
+
+
+@pytest.fixture
+def local_http(tmp_path: Path) -> Iterator[str]:
+    """A plain HTTP server on 127.0.0.1 serving ``tmp_path`` (what APOC and LOAD CSV fetch from)."""
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(tmp_path)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_apoc_load_json_and_load_csv_over_http(neo4j_server, local_http, tmp_path):
+    """APOC is complete enough for its loaders: before its runtime jars were added (store/server/pom.xml)
+    both failed with "Could not initialize class apoc.util.SupportedProtocols"."""
+    _local(neo4j_server)
+    (tmp_path / "actors.json").write_text('{"actors": [{"id": "TUR"}, {"id": "AZE"}]}', encoding="utf-8")
+    (tmp_path / "actors.csv").write_text("id,kind\nTUR,state\nKAZ,state\n", encoding="utf-8")
+    with neo4j.GraphDatabase.driver(neo4j_server.bolt_uri, auth=(neo4j_server.user, neo4j_server.password)) as d:
+        loaded = d.execute_query("CALL apoc.load.json($url) YIELD value RETURN [a IN value.actors | a.id] AS ids",
+                                 url=f"{local_http}/actors.json").records
+        rows = d.execute_query("LOAD CSV WITH HEADERS FROM $url AS row RETURN collect(row.id) AS ids",
+                               url=f"{local_http}/actors.csv").records
+        # https goes through the same protocol check: with nothing listening, the error is the connection's
+        with socket.socket() as closed:
+            closed.bind(("127.0.0.1", 0))
+            port = closed.getsockname()[1]
+        with pytest.raises(neo4j.exceptions.ClientError) as failed:
+            d.execute_query(f"LOAD CSV FROM 'https://127.0.0.1:{port}/x.csv' AS row RETURN row")
+    assert loaded[0]["ids"] == ["TUR", "AZE"] and rows[0]["ids"] == ["TUR", "KAZ"]
+    assert failed.value.code == "Neo.ClientError.Statement.ExternalResourceFailed"
+    assert "SupportedProtocols" not in str(failed.value)
 
 
 def test_wrong_password_is_refused_within_seconds(neo4j_server):
@@ -127,7 +201,11 @@ def test_cli_start_status_stop_restart(tmp_path):
         assert other.exit_code == 1
         assert other.stderr.startswith("Error: Neo4j is already running in ") and "Traceback" not in other.stderr
 
-        assert runner.invoke(app, ["neo4j", "status", *args]).exit_code == 0
+        shown = runner.invoke(app, ["neo4j", "status", *args])
+        assert shown.exit_code == 0 and "cli-test-password" not in shown.stdout
+        assert f"Password: (hidden: --show-password prints it; it is in {workdir / 'state.json'})" in shown.stdout
+        asked = runner.invoke(app, ["neo4j", "status", *args, "--show-password"])
+        assert asked.exit_code == 0 and "  Password: cli-test-password\n" in asked.stdout
         stopped = runner.invoke(app, ["neo4j", "stop", *args])
         assert stopped.exit_code == 0 and "Neo4j stopped" in stopped.stdout
         assert runner.invoke(app, ["neo4j", "stop", *args]).stdout.startswith("Neo4j was not running")

@@ -1,0 +1,243 @@
+"""Neo4j Browser onboarding: a tiegraph guide and style, served by the local server itself.
+
+Why this way: Browser fetches guides (``:guide URL``, ``:play NAME``) and styles
+(``:style URL``) with the page's own ``fetch``, from hosts its allowlist names.
+Neo4j 5.26 serves, in place of the Browser in its jar, the newest
+``neo4j-browser*.zip`` it finds in its web directory (``internal.dbms.web_dir_path``,
+see store.server_config); so ``install`` writes that zip: the Browser's own files
+plus ``tiegraph/guide.html`` and ``tiegraph/style.grass``.  Same origin, no extra
+process, no CORS, nothing fetched from outside the machine.
+
+The guide is generated from ``cypher/*.cypher`` at every server start, so it
+follows the saved queries: one slide per file, its question as the title, its
+notes, and runnable blocks Browser puts into the editor on a click: the
+parameters (one ``:params`` map, when the query has any), then the query.  ``guide_files`` also writes the same files to a
+plain directory, for the Docker service (docker-compose.yml serves them next to
+the official image).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from tiegraph.model.errors import StoreError
+from tiegraph.store.cypher import KIND_LABELS, library_queries
+
+#: directory of the guide and style inside the Browser's web root (/browser/<GUIDE_DIR>/)
+GUIDE_DIR = "tiegraph"
+ARCHIVE_NAME = "neo4j-browser.zip"
+
+_PARAM = re.compile(r"^\s*(?://\s*)?:param\s+(\w+)\s*(?:=>|:)\s*(.+?);?\s*$")
+_FIELD = re.compile(r"^(Question|Parameters?|Example|Notes?)\b\s*(?:\([^)]*\))?\s*:?\s*(.*)$", re.IGNORECASE)
+
+#: node size by degree: Browser's GraSS selects by label only (no property conditions), so an
+#: actor is sized by a band label; (label, lowest degree, diameter).  See ``degree_band``.
+DEGREE_BANDS: tuple[tuple[str, int, int], ...] = (
+    ("DegreeBand1", 0, 30), ("DegreeBand2", 3, 45), ("DegreeBand3", 6, 60),
+    ("DegreeBand4", 11, 75), ("DegreeBand5", 21, 95),
+)
+#: colour, border and caption colour per actor kind label (Browser's own palette)
+KIND_COLOURS: dict[str, tuple[str, str, str]] = {
+    "State": ("#4C8EDA", "#2870c2", "#FFFFFF"),
+    "Company": ("#F79767", "#f36924", "#FFFFFF"),
+    "Organization": ("#8DCC93", "#5db665", "#2A2C34"),
+}
+assert set(KIND_COLOURS) == set(KIND_LABELS.values()), "every actor kind label needs a colour"
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    """One ``cypher/*.cypher`` file as the guide shows it."""
+
+    name: str
+    title: str
+    notes: str
+    example: str
+    params: tuple[tuple[str, str], ...]
+    query: str
+
+    def params_command(self) -> str:
+        """The Browser command that sets the parameters (``""`` if none): one ``:params`` map.
+
+        A block of its own, run before the query: a script of several statements would show
+        only "SUCCESS" for the query, not its table or graph.
+        """
+        if not self.params:
+            return ""
+        return ":params {" + ", ".join(f"{name}: {value}" for name, value in self.params) + "}"
+
+
+def parse_saved_query(path: Path) -> SavedQuery:
+    """A saved query file: header comments (question, notes, example), ``:param`` lines, query.
+
+    ``:param`` lines count whether written as Browser commands or as ``// :param`` comments;
+    the query is everything else after the leading comment block.
+    """
+    title, example, notes, params, body = "", "", [], [], []
+    field = "notes"
+    in_header = True
+    for line in path.read_text(encoding="utf-8").splitlines():
+        param = _PARAM.match(line)
+        if param:
+            params.append((param.group(1), param.group(2).strip()))
+            continue
+        stripped = line.strip()
+        if in_header and (stripped.startswith("//") or not stripped):
+            text = stripped.removeprefix("//").strip()
+            named = _FIELD.match(text)
+            if named:
+                field = named.group(1).lower().rstrip("s")
+                text = named.group(2).strip()
+            if not text:
+                continue
+            if field == "question":
+                title = f"{title} {text}".strip()
+            elif field == "example":
+                example = f"{example} {text}".strip()
+            elif field != "parameter":
+                notes.append(text)
+            continue
+        in_header = False
+        body.append(line)
+    query = "\n".join(body).strip().rstrip(";").rstrip()
+    if not query:
+        raise StoreError(f"{path}: no query after the header comments (the guide needs one)")
+    title = title or path.stem.replace("_", " ")
+    return SavedQuery(path.stem, title[:1].upper() + title[1:], " ".join(notes), example,
+                      tuple(params), query)
+
+
+def saved_queries(paths: list[Path] | None = None) -> list[SavedQuery]:
+    """The saved read queries (``cypher/*.cypher`` but the schema), in file-name order."""
+    return [parse_saved_query(p) for p in (library_queries() if paths is None else paths)]
+
+
+def guide_html(queries: list[SavedQuery]) -> str:
+    """A Browser guide: one ``<slide>`` per saved question with its runnable blocks.
+
+    Browser splits a remote guide on ``<slide>`` and puts a clicked ``pre.runnable`` into the
+    editor; ``<title>`` names the guide in the sidebar.
+    """
+    esc = html.escape
+    slides = []
+    for number, q in enumerate(queries, 1):
+        params = q.params_command()
+        slides.append(
+            f'<slide class="row-fluid">\n<div class="col-sm-12">\n'
+            f"<h3>{number}. {esc(q.title)}</h3>\n"
+            + (f"<p>{esc(q.notes)}</p>\n" if q.notes else "")
+            + (f"<p>First set the parameters (click, edit if you like, run):</p>\n"
+               f'<pre class="pre-scrollable code runnable params">{esc(params)}</pre>\n'
+               "<p>Then the query:</p>\n" if params else "<p>Click the query to put it in the editor, then run it:</p>\n")
+            + f'<pre class="pre-scrollable code runnable query">{esc(q.query)}</pre>\n'
+            f"<p><small>File <code>cypher/{esc(q.name)}.cypher</code>"
+            + (f"; from a shell: <code>{esc(q.example)}</code>" if q.example else "")
+            + "</small></p>\n</div>\n</slide>")
+    intro = ("<p>The saved questions of tiegraph, one per slide (arrows below). Actors are coloured by kind "
+             "(state, company, organisation) and sized by degree; relationships show their type and year. "
+             "<code>:style reset</code> restores Browser's default style; <code>:play tiegraph</code> "
+             "reopens this guide.</p>")
+    if slides:
+        slides[0] = slides[0].replace('<div class="col-sm-12">\n', f'<div class="col-sm-12">\n{intro}\n', 1)
+    return ("<title>tiegraph: saved questions</title>\n<article class=\"guide\">\n"
+            "<carousel class=\"deck container-fluid\">\n" + "\n".join(slides) + "\n</carousel>\n</article>\n")
+
+
+def degree_band(degree: int | None) -> str:
+    """The band label (``DegreeBand1`` … ``DegreeBand5``) that sizes an actor of this degree in Browser."""
+    label = DEGREE_BANDS[0][0]
+    for band, lowest, _ in DEGREE_BANDS:
+        if (degree or 0) >= lowest:
+            label = band
+    return label
+
+
+def grass() -> str:
+    """The Browser stylesheet (GraSS): colour by actor kind, size by degree band, captions.
+
+    Browser applies rules in file order, a later match overriding an earlier one, and replaces
+    all its rules with a loaded sheet: hence the full ``node`` and ``relationship`` defaults first.
+    """
+    rules = [
+        ("node", {"diameter": "40px", "color": "#A5ABB6", "border-color": "#9AA1AC", "border-width": "2px",
+                  "text-color-internal": "#FFFFFF", "font-size": "10px", "caption": "'{name}'"}),
+        ("relationship", {"color": "#A5ABB6", "shaft-width": "1px", "font-size": "8px", "padding": "3px",
+                          "text-color-external": "#000000", "text-color-internal": "#FFFFFF",
+                          "caption": "'<type> {year}'"}),
+        ("node.Actor", {"caption": "'{name}'"}),
+    ]
+    for label, (colour, border, text) in KIND_COLOURS.items():
+        rules.append((f"node.{label}", {"color": colour, "border-color": border, "text-color-internal": text}))
+    rules.append(("node.Tie", {"diameter": "25px", "color": "#D9C8AE", "border-color": "#c0a378",
+                               "text-color-internal": "#2A2C34", "caption": "'{title}'"}))
+    for label, _, diameter in DEGREE_BANDS:
+        rules.append((f"node.{label}", {"diameter": f"{diameter}px"}))
+    return "".join(f"{sel} {{\n" + "".join(f"  {k}: {v};\n" for k, v in props.items()) + "}\n\n"
+                   for sel, props in rules)
+
+
+def guide_files(queries: list[SavedQuery] | None = None) -> dict[str, bytes]:
+    """The files served under /browser/tiegraph/: the guide (twice: by URL and by name) and the style."""
+    page = guide_html(saved_queries() if queries is None else queries).encode("utf-8")
+    # "tiegraph" without a suffix: what `:play tiegraph` / `:guide tiegraph` fetch (store.server_config)
+    return {"guide.html": page, GUIDE_DIR: page, "style.grass": grass().encode("utf-8")}
+
+
+def write_guide_dir(target: Path) -> list[Path]:
+    """Write the guide files into ``target`` (for a web server other than Neo4j's, e.g. Docker's)."""
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, data in guide_files().items():
+        (target / name).write_bytes(data)
+        written.append(target / name)
+    return written
+
+
+def install(workdir: Path, lib: Path, web_dir: str = "web") -> Path:
+    """Write ``workdir/web/neo4j-browser.zip``: the Browser of ``lib``'s jar plus the guide files.
+
+    Neo4j unpacks it at start with plain create-file calls: the first entry must be the root
+    directory (it is what gets served), every directory must precede its files, and no name
+    may repeat.
+    """
+    jars = sorted(lib.glob("neo4j-browser-*.jar"))
+    if not jars:
+        raise StoreError(f"no neo4j-browser jar in {lib}: delete that directory to fetch the jars again")
+    target = workdir / web_dir / ARCHIVE_NAME
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # The Browser part is the same at every start: repacked once (~1 s), then copied (names that
+    # do not match neo4j-browser*.zip, so the server never picks up a base or a half-written file).
+    base = target.with_name(f"base-{jars[-1].stem}.zip")
+    if not base.is_file():
+        _repack(jars[-1], base)
+    partial = target.with_name(ARCHIVE_NAME + ".partial")
+    shutil.copyfile(base, partial)
+    with zipfile.ZipFile(partial, "a", zipfile.ZIP_DEFLATED) as out:
+        if f"browser/{GUIDE_DIR}/" in out.namelist():
+            raise StoreError(f"{jars[-1].name} already has browser/{GUIDE_DIR}/")
+        out.writestr(zipfile.ZipInfo(f"browser/{GUIDE_DIR}/"), b"")
+        for name, data in guide_files().items():
+            out.writestr(f"browser/{GUIDE_DIR}/{name}", data)
+    partial.replace(target)
+    return target
+
+
+def _repack(jar_path: Path, target: Path) -> None:
+    """The ``browser/`` tree of the jar as a zip Neo4j can unpack: every directory before its files."""
+    partial = target.with_name(target.name + ".partial")
+    with zipfile.ZipFile(jar_path) as jar, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+        files = [i for i in jar.infolist() if i.filename.startswith("browser/") and not i.is_dir()]
+        names = [i.filename for i in files]
+        dirs = sorted({"/".join(n.split("/")[:depth]) + "/" for n in names for depth in range(1, n.count("/") + 1)})
+        for directory in dirs:  # "browser/" sorts first: Neo4j serves the first entry's directory
+            out.writestr(zipfile.ZipInfo(directory), b"")
+        for info in files:
+            # images and fonts are compressed already: store them as they are
+            kind = zipfile.ZIP_STORED if info.compress_size >= info.file_size * 0.9 else zipfile.ZIP_DEFLATED
+            out.writestr(info.filename, jar.read(info), compress_type=kind)
+    partial.replace(target)
