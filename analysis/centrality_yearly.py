@@ -64,7 +64,8 @@ def resolve_backend(backend: str, n_actors: int) -> str:
 
 
 def _yearly_arrays(table: TieTable, *, years: Sequence[int], scope: Scope, activity: Activity | None,
-                   backend: str, jobs: int | None) -> Iterator[tuple[int, list[str], dict[str, np.ndarray]]]:
+                   backend: str, jobs: int | None, mask: np.ndarray | None = None
+                   ) -> Iterator[tuple[int, list[str], dict[str, np.ndarray]]]:
     """``(year, nodes, {measure: array over nodes})`` by the chosen backend."""
     activity = activity or Activity()
     fixed = resolve_scope(scope)
@@ -73,9 +74,9 @@ def _yearly_arrays(table: TieTable, *, years: Sequence[int], scope: Scope, activ
     if chosen != "networkx":
         from tiegraph.analysis.centrality_yearly_compiled import fast_centrality_by_year
 
-        yield from fast_centrality_by_year(table, years, scope, activity, engine=chosen, jobs=jobs)
+        yield from fast_centrality_by_year(table, years, scope, activity, engine=chosen, jobs=jobs, mask=mask)
         return
-    for year, snap in iter_snapshots(table, years=years, scope=scope, activity=activity):
+    for year, snap in iter_snapshots(table, years=years, scope=scope, activity=activity, mask=mask):
         values = snapshot_centrality(snap)
         nodes = list(snap)
         yield year, nodes, {m: np.array([values[v][m] for v in nodes], dtype=float) for m in MEASURES}
@@ -109,8 +110,9 @@ def ranks_of(values: dict[str, dict[str, float]], rank_by: str) -> dict[str, int
 
 
 def centrality_by_year(table: TieTable, *, years: Sequence[int], scope: Scope,
-                       activity: Activity | None = None, rank_by: str = "degree",
-                       top: int | None = None, backend: str = "auto", jobs: int | None = None) -> pd.DataFrame:
+                       activity: Activity | None = None, rank_by: str = "degree", top: int | None = None,
+                       backend: str = "auto", jobs: int | None = None,
+                       mask: np.ndarray | None = None) -> pd.DataFrame:
     """Long table: one row per year and actor, with ``rank`` and ``rank_change``.
 
     ``rank`` is 1 for the most central actor by ``rank_by`` (ties share the
@@ -118,7 +120,8 @@ def centrality_by_year(table: TieTable, *, years: Sequence[int], scope: Scope,
     so positive means the actor climbed (empty in the first year or when the
     actor was not there).  ``top`` keeps only actors ranked within it.
     ``backend``: "networkx", "numba", "igraph" or "auto" (see the module docstring);
-    ``jobs``: workers for a compiled backend's betweenness (None: all cores when large).
+    ``jobs``: workers for a compiled backend's betweenness (None: all cores when large);
+    ``mask``: which ties may count each year (coverage; ``analysis.temporal.tie_activity``).
     The table is assembled from arrays, a year at a time (no per-actor Python rows).
     """
     if rank_by not in MEASURES:
@@ -127,7 +130,7 @@ def centrality_by_year(table: TieTable, *, years: Sequence[int], scope: Scope,
     previous_rank = np.zeros(0, dtype=np.int64)  # last year's rank by position, 0 = absent
     parts: list[dict[str, np.ndarray]] = []
     for year, nodes, arrays in _yearly_arrays(table, years=years, scope=scope, activity=activity,
-                                              backend=backend, jobs=jobs):
+                                              backend=backend, jobs=jobs, mask=mask):
         ranks = _rank_array(arrays[rank_by])
         actors = np.array(nodes, dtype=object)
         by_name = np.empty(len(nodes), dtype=np.int64)

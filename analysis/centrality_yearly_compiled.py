@@ -47,7 +47,8 @@ class YearlyDyads:
     a year, taken in index order, are already sorted as ``snapshots`` sorts them.
     """
 
-    def __init__(self, table: TieTable, years: Sequence[int], scope: Scope, activity: Activity):
+    def __init__(self, table: TieTable, years: Sequence[int], scope: Scope, activity: Activity,
+                 mask: np.ndarray | None = None):
         self.table = table
         self.years = [int(y) for y in years]
         self.fixed = resolve_scope(scope)
@@ -60,7 +61,7 @@ class YearlyDyads:
         self.link_v = np.array([index[v] for v in table.link_v], dtype=np.int64)
         self.link_count = table.count[table.link_tie] if len(table.link_tie) else np.zeros(0)
         # years x ties, so that one year's gathers below read one contiguous row
-        self.active = np.ascontiguousarray(tie_activity(table, self.years, activity).T)
+        self.active = np.ascontiguousarray(tie_activity(table, self.years, activity, mask=mask).T)
         if self.fixed is not None:
             member = np.zeros(len(self.names), dtype=bool)
             member[[index[n] for n in self.fixed]] = True
@@ -131,7 +132,7 @@ def _igraph_betweenness_all(graphs: list[tuple[int, np.ndarray, np.ndarray]], jo
 
 
 def fast_centrality_by_year(table: TieTable, years: Sequence[int], scope: Scope, activity: Activity, *,
-                            engine: str = "numba", jobs: int | None = None
+                            engine: str = "numba", jobs: int | None = None, mask: np.ndarray | None = None
                             ) -> Iterator[tuple[int, list[str], dict[str, np.ndarray]]]:
     """``(year, nodes, {measure: array over nodes})`` for each year, as ``snapshot_centrality``
     of the snapshot gives them.
@@ -144,7 +145,7 @@ def fast_centrality_by_year(table: TieTable, years: Sequence[int], scope: Scope,
     """
     if engine not in ENGINES:
         raise ValueError(f"engine {engine!r} is not one of {ENGINES}")
-    dyads = YearlyDyads(table, years, scope, activity)
+    dyads = YearlyDyads(table, years, scope, activity, mask)
     if jobs is None:
         jobs = default_jobs(len(dyads.names) if dyads.fixed is None else len(dyads.fixed), len(dyads.years))
     per_year: list[tuple[list[str], np.ndarray, np.ndarray, np.ndarray]] = []

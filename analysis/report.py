@@ -42,6 +42,10 @@ class ReportOptions:
     top: int = 10
     first_year: int | None = None
     last_year: int | None = None
+    #: add the yearly structure measures and the yearly centrality ranks (``by_year_sections``)
+    by_year: bool = False
+    #: the actor whose share of ties the structure section reports (None: no hub columns)
+    hub: str | None = None
 
 
 def build_report(dataset: Dataset, options: ReportOptions) -> dict[str, Any]:
@@ -79,6 +83,7 @@ def build_report(dataset: Dataset, options: ReportOptions) -> dict[str, Any]:
     absorbed = Counter({d: 0 for d in by_dataset})
     for t in ties:  # read from the ties, so a report from Neo4j shows the same
         absorbed[t.dataset] += len([i for i in str(t.attributes.get("overlaps_with") or "").split(";") if i])
+    sections = by_year_sections(table, span, options, coverage) if options.by_year and span else {}
     return {
         "filters": {
             "scope": list(options.scope), "level": options.level, "projection": options.projection,
@@ -104,8 +109,39 @@ def build_report(dataset: Dataset, options: ReportOptions) -> dict[str, Any]:
         "density": density_rows,
         "notes": density_notes(series, table, options.scope, coverage, assumed_participants(ties)),
         "top_actors": actor_rows,
+        **sections,
         "trend": {"series": "density_flow", **mann_kendall(series["flow"].as_dict())} if span else {},
     }
+
+
+#: the structure columns ``--by-year`` shows (the densities are already in the density section)
+STRUCTURE = ("year", "ties_active", "actors_active", "weighted_density", "multiplexity", "components",
+             "largest_component", "transitivity", "centralization", "hub_share", "density_without_hub")
+
+
+def by_year_sections(table: TieTable, span: list[int], options: ReportOptions,
+                     coverage: Mapping[str, Coverage]) -> dict[str, list[dict[str, Any]]]:
+    """The yearly structure measures and the top actors of each year, on the same coverage as the
+    density section: only ties of the datasets covering a year count in it, and a year no dataset
+    covers is missing (structure) or absent (centrality; its rank change is then since the
+    previous covered year).  pandas is imported here only."""
+    from tiegraph.analysis.centrality_yearly import centrality_by_year
+    from tiegraph.analysis.coverage_series import censor, series_mask
+    from tiegraph.analysis.yearly import records, yearly_measures
+
+    censored, _ = censor(table, coverage)
+    mask, defined = series_mask(censored, span, coverage, datasets=list(coverage))
+    fixed = resolve_scope(options.scope)
+    hub = options.hub if options.hub is not None and (fixed is None or options.hub in fixed) else None
+    structure = []
+    for row, known in zip(records(yearly_measures(censored, years=span, scope=options.scope, hub=hub,
+                                                  mask=mask)), defined.tolist()):
+        structure.append({k: (row[k] if known or k == "year" else None) for k in STRUCTURE})
+    covered = [y for y, known in zip(span, defined.tolist()) if known]
+    frame = centrality_by_year(censored, years=covered, scope=options.scope, top=options.top,
+                               mask=mask[:, defined]) if covered else None
+    ranks = records(frame) if frame is not None else []
+    return {"structure": structure, "centrality_by_year": ranks}
 
 
 def assumed_participants(ties: Iterable[Tie]) -> set[str]:

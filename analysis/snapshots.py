@@ -17,18 +17,20 @@ from tiegraph.analysis.temporal import Activity, Scope, TieTable, resolve_scope,
 
 
 def snapshots(table: TieTable, *, years: Sequence[int], scope: Scope,
-              activity: Activity | None = None) -> dict[int, nx.Graph]:
+              activity: Activity | None = None, mask: np.ndarray | None = None) -> dict[int, nx.Graph]:
     """One simple graph per year: the scope's actors and the dyads tied that year.
 
     Nodes: the scope (fixed) or the actors present (``"all"``), with ``name``.
     Edge attributes: ``weight`` (summed tie counts), ``links`` (number of
     tie-links), ``ties`` (sorted tie ids), ``types`` (sorted tie types).
+    ``mask``: which ties may count each year (``tie_activity``), e.g. coverage.
     """
-    return dict(iter_snapshots(table, years=years, scope=scope, activity=activity))
+    return dict(iter_snapshots(table, years=years, scope=scope, activity=activity, mask=mask))
 
 
 def iter_snapshots(table: TieTable, *, years: Sequence[int], scope: Scope,
-                   activity: Activity | None = None) -> Iterator[tuple[int, nx.Graph]]:
+                   activity: Activity | None = None, mask: np.ndarray | None = None
+                   ) -> Iterator[tuple[int, nx.Graph]]:
     """``snapshots`` one year at a time, so 200 yearly graphs of 2,000 actors are never all held.
 
     Each year visits only the links of that year's active ties (a numpy mask),
@@ -36,7 +38,7 @@ def iter_snapshots(table: TieTable, *, years: Sequence[int], scope: Scope,
     """
     activity = activity or Activity()
     fixed = resolve_scope(scope)
-    active = tie_activity(table, years, activity)
+    active = tie_activity(table, years, activity, mask=mask)
     formed = table.formed_links(activity)
     for column, year in enumerate(years):
         rows = np.flatnonzero(active[:, column])

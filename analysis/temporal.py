@@ -212,11 +212,13 @@ def _continued(index: dict[str, int], endpoints: list[set[str]], continues: dict
 
 
 def tie_activity(table: TieTable, years: Sequence[int], activity: Activity,
-                 start: np.ndarray | None = None) -> np.ndarray:
+                 start: np.ndarray | None = None, mask: np.ndarray | None = None) -> np.ndarray:
     """Boolean matrix (ties x years): whether each tie counts in each year.
 
     ``start`` replaces the start years (the permutation null shuffles them);
     a tie keeps its own length, so a shuffled treaty lasts as long as before.
+    ``mask`` (ties x years) limits which ties may count when: coverage
+    (``analysis.coverage_series.series_mask``) is applied this way.
     """
     starts = table.start if start is None else start
     last = activity.last_years(starts, table.standing, table.end - table.start + 1)
@@ -225,6 +227,8 @@ def tie_activity(table: TieTable, years: Sequence[int], activity: Activity,
         active = (starts[:, None] <= y) & (y <= last[:, None])
     if activity.counts_formation and table.continuation.any():
         active[table.continuation] = False  # formed nothing: every pair was already there
+    if mask is not None:
+        active &= mask
     return active
 
 

@@ -75,13 +75,14 @@ def _hub_share(table: TieTable, rows: np.ndarray, members: set[str], hub: str | 
 
 
 def yearly_measures(table: TieTable, *, years: Sequence[int], scope: Scope, hub: str | None,
-                    activity: Activity | None = None) -> pd.DataFrame:
+                    activity: Activity | None = None, mask: np.ndarray | None = None) -> pd.DataFrame:
     """One row per year: formation, activity, the three densities and the structure measures.
 
     Structure columns (weighted density onward) use ``activity``; the three
     ``density_*`` columns use stock, flow and window with the same duration
     and window.  ``hub_share`` and ``density_without_hub`` are empty when the
-    hub is not in the scope.
+    hub is not in the scope.  ``mask`` (ties x years) limits which ties may
+    count when (coverage; ``analysis.temporal.tie_activity``).
     """
     activity = activity or Activity()
     years = [int(y) for y in years]
@@ -90,11 +91,12 @@ def yearly_measures(table: TieTable, *, years: Sequence[int], scope: Scope, hub:
     in_scope = np.zeros(len(table.ids), dtype=bool)
     in_scope[scoped] = True
     densities = {m: DensityKernel(table, scope, activity=activity.with_mode(m))(
-                     tie_activity(table, years, activity.with_mode(m)))
+                     tie_activity(table, years, activity.with_mode(m), mask=mask))
                  for m in ("stock", "flow", "window")}
-    active = tie_activity(table, years, activity)
-    formed = formed_mask(table, years, scope).sum(axis=0)
-    snaps = snapshots(table, years=years, scope=scope, activity=activity)
+    active = tie_activity(table, years, activity, mask=mask)
+    formed_each = formed_mask(table, years, scope)
+    formed = (formed_each if mask is None else formed_each & mask).sum(axis=0)
+    snaps = snapshots(table, years=years, scope=scope, activity=activity, mask=mask)
     rows: list[dict[str, Any]] = []
     for column, year in enumerate(years):
         snap = snaps[year]

@@ -50,16 +50,23 @@ def report(
     scope: ScopeOpt = None,
     tentative: TentativeOpt = True,
     dataset: DatasetOpt = None,
-    top: Annotated[int, typer.Option("--top", min=1, help="How many actors to list.")] = 10,
+    top: Annotated[int, typer.Option("--top", min=1, help="How many actors to list (overall and per year).")] = 10,
+    by_year: Annotated[bool, typer.Option(
+        "--by-year", help="Also show the yearly structure (multiplexity, components, transitivity, "
+                          "centralisation, the hub's share) and each year's most central actors.")] = False,
     fmt: FormatOpt = Format.table,
     source: SourceOpt = Source.files,
     html: Annotated[Path | None, typer.Option("--html", help="Also write a self-contained HTML report (with the thesis test) to PATH.")] = None,
     plots: Annotated[Path | None, typer.Option("--plots", help="Also write the thesis plots (PNG) into DIR.")] = None,
 ) -> None:
-    """Network report: summary, yearly density of the scope, top actors, trend test.
+    """Network report: summary, coverage, yearly density of the scope, notes, top actors, trend test.
 
-    Runs on the bundled dataset by default, no server needed.  --html and
-    --plots also run the thesis test (see 'tiegraph thesis') for the HTML and PNGs.
+    Runs on the bundled dataset by default, no server needed.  A year no dataset
+    covers prints as '–' (null in JSON), never 0; the notes say where a column
+    stays constant and why, and where the datasets covering the years change.
+    --by-year adds the yearly structure and each year's most central actors
+    (hub: TUR when in the scope).  --html and --plots also run the thesis test
+    (see 'tiegraph thesis') for the HTML and PNGs.
 
     Example: tiegraph report --from 2015 --level state --format markdown
     """
@@ -70,7 +77,8 @@ def report(
     data_set = dataset_from_source(source, data, datasets=dataset)
     options = ReportOptions(scope=parse_scope(scope, data_set),
                             tie_filter=make_filter(types, start, end, tentative, dataset),
-                            level=level.value, projection=projection.value, top=top)
+                            level=level.value, projection=projection.value, top=top, by_year=by_year,
+                            hub=DEFAULT_HUB)
     report_data = build_report(data_set, options)
     text = render(report_data, fmt.value)
     if text is not None:

@@ -201,3 +201,24 @@ def test_report_notes_a_constant_column_and_the_assumption_behind_it(runner):
     years = [r["year"] for r in report["density"] if r["density_cumulative"] == 1.0]
     assert cumulative["years"] == f"{years[0]}-{years[-1]}"
     assert "turkic-intelligence-chiefs-meetings (participants assumed" in cumulative["note"]
+
+
+def test_report_by_year_structure_and_centrality_respect_coverage(make_data, runner):
+    root = make_data(TINY_TIES)
+    (root / "coverage.yaml").write_text(COVERAGE_2016_2020, encoding="utf-8")
+    result = runner.invoke(app, ["report", "-d", str(root), "--scope", "TUR,AZE,KAZ,KGZ", "--by-year",
+                                 "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    structure = {r["year"]: r for r in report["structure"]}
+    assert set(structure[2015].values()) == {2015, None}  # not covered: missing, not zero
+    # 2020: TUR-AZE (alliance + meeting), AZE-KAZ, AZE-KGZ, KAZ-KGZ (the drill)
+    row = structure[2020]
+    assert (row["ties_active"], row["components"], row["largest_component"]) == (3, 1, 4)
+    assert row["multiplexity"] == pytest.approx(5 / 4)
+    assert row["transitivity"] == pytest.approx(3 / 5)  # one triangle, five connected triples
+    assert row["hub_share"] == pytest.approx(2 / 5)  # t1 and t4 of the five tie-links touch TUR
+    assert row["density_without_hub"] == pytest.approx(1.0)
+    ranks = [(r["year"], r["actor"], r["rank"]) for r in report["centrality_by_year"]]
+    assert {y for y, _, _ in ranks} == {2016, 2017, 2018, 2019, 2020}
+    assert [(a, k) for y, a, k in ranks if y == 2020] == [("AZE", 1), ("KAZ", 2), ("KGZ", 2), ("TUR", 4)]
