@@ -15,18 +15,19 @@ A row gives the years covered, n, Sen's slope with its confidence interval,
 the Mann–Kendall p and the autocorrelation-corrected p, Pettitt's change year
 and the permutation p (``analysis.nulls``).
 
-Censoring: a standing tie of a *systematic* dataset with no end year is in
-force at that dataset's last covered year (ATOP codes no exit for an alliance
-still active in 2018): it stays in force to the coverage end instead of
-expiring under the stock rule's default duration.  Inside a row's years a
-tie ending at the coverage edge is in force, and after it the dataset is
-missing, so a censored end is never read as an end.
+Censoring (``analysis.coverage_series.censor``, applied to the tables by
+``analysis.thesis.tie_data``): a standing tie of a *systematic* dataset with
+no end year stays in force to that dataset's coverage end (ATOP codes no exit
+for an alliance still active in 2018) instead of lapsing under the stock
+rule's duration.  Inside a row's years a tie ending at the coverage edge is
+in force, and after it the dataset is missing, so a censored end is never
+read as an end.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -118,17 +119,6 @@ class TieData:
             mask[in_scope_ties(self.tables[projection], scope)] = True
             self._scoped[key] = mask
         return self._scoped[key]
-
-
-def censor_open_ends(table: TieTable, coverage: Mapping[str, Coverage]) -> TieTable:
-    """The table with each systematic dataset's open standing ties ending at its coverage end."""
-    end = table.end.copy()
-    names = np.array(table.datasets, dtype=object)
-    for name, cov in coverage.items():
-        if cov.systematic:
-            open_rows = (names == name) & table.standing & np.isnan(end) & ~np.isnan(table.start)
-            end[open_rows] = np.maximum(float(cov.last_year), table.start[open_rows])
-    return replace(table, end=end)
 
 
 def _types_of(cov: Coverage, layer: Layer) -> list[str]:

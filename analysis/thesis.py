@@ -29,7 +29,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from tiegraph.analysis.evidence import LAYERS, EvidenceRow, Spec, TieData, censor_open_ends, evidence_rows
+from tiegraph.analysis.evidence import LAYERS, EvidenceRow, Spec, TieData, evidence_rows
 from tiegraph.analysis.nulls import NULL_NAMES, NULLS
 from tiegraph.analysis.snapshots import snapshots
 from tiegraph.analysis.temporal import ALL, Activity, Scope, TieTable, describe_scope, resolve_scope, tie_table
@@ -136,7 +136,7 @@ def series_span(dataset: Dataset, options: ThesisOptions) -> list[int]:
 
 def tie_data(dataset: Dataset, options: ThesisOptions) -> TieData:
     """Each projection's tie table, built once per run (tentative ties included, flagged)."""
-    from tiegraph.analysis.coverage_series import dataset_coverage
+    from tiegraph.analysis.coverage_series import censor, dataset_coverage
 
     ties = select_ties(dataset, replace(options.tie_filter, start_year=None, end_year=None,
                                         include_tentative=True))
@@ -149,7 +149,7 @@ def tie_data(dataset: Dataset, options: ThesisOptions) -> TieData:
                             level=options.level, attributes="analysis")
         table = tie_table(graph)
         coverage = coverage or dataset_coverage(table, dataset.coverage)
-        tables[projection] = censor_open_ends(table, coverage)
+        tables[projection], _ = censor(table, coverage)
         flags[projection] = np.array([i in tentative_ids for i in table.ids], dtype=bool)
     return TieData(tables, flags, coverage)
 

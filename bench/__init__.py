@@ -4,6 +4,7 @@
     python -m bench.core [--quick]          files -> validated model -> graph: ties/s, peak RSS
     python -m bench.yearly [--quick]        per-year centrality, NetworkX vs igraph vs numba, checked equal
     python -m bench.report [--quick]        `tiegraph report` wall time, imports included
+    python -m bench.thesis [--quick]        `tiegraph thesis` on bundled + external data; null before/after
     python -m bench.neo4j_load [--quick]    Neo4j load throughput (starts a local server; see its docstring)
 
 Shared plumbing (cached datasets, fresh child processes, peak RSS, machine

@@ -37,6 +37,13 @@ SCRIPTS: dict[str, list[str]] = {
         r"max \|numba x2 - networkx\|: degree",
         r"equality check against networkx \(ranks exact, measures pytest.approx\): PASSED",
     ],
+    "bench.thesis": [
+        r"import all: ",
+        r"\n *tiegraph thesis \(200 draws\) +1 +[\d.]+ +[\d.]+ +yes",
+        r"permutation null, \d+ rows x 200 draws: before [\d.]+ s, after [\d.]+ s, ratio \d+x",
+        r"null series equal draw for draw: yes",
+        r"target median wall <= 10 s \(200 draws\): [\d.]+ s, (met|missed by [\d.]+ s)",
+    ],
     "bench.report": [
         r"\n *tiegraph report +3 +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+",
         r"\n *tiegraph report \(bytecode cached\) +3 +[\d.]+",
