@@ -9,6 +9,7 @@ way a user drives it.
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import json
 import re
@@ -79,7 +80,7 @@ def test_browser_gets_the_guide_and_style_and_no_telemetry(neo4j_server):
     assert sheet == browser.grass()
     for url in (f"{base}/guide.html", f"{base}/tiegraph"):  # by URL, and by name (:play tiegraph)
         _, _, guide = _http_get(url)
-        assert all(f". {q.title}</h3>" in guide for q in browser.saved_queries())
+        assert all(f". {html.escape(q.title)}</h3>" in guide for q in browser.saved_queries())
     with urllib.request.urlopen(neo4j_server.browser_url, timeout=10) as response:
         policy = response.headers["Content-Security-Policy"]
     assert "segment" not in policy and "canny" not in policy and "googleapis" not in policy
