@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import networkx as nx
@@ -46,6 +47,10 @@ def _ymd(parts: tuple[int, int, int]) -> str:
     return f"{parts[0]:04d}-{parts[1]:02d}-{parts[2]:02d}"
 
 
+#: date text -> PartialDate, parsed once: a multilateral tie's dates recur on every pair it projects to
+_parse = lru_cache(maxsize=65536)(PartialDate.parse)
+
+
 def edge_spell(data: Mapping[str, Any], timeformat: str = "date") -> Spell | None:
     """(start, end or None for open) of an edge's tie, as GEXF time text; None when undated.
 
@@ -57,9 +62,13 @@ def edge_spell(data: Mapping[str, Any], timeformat: str = "date") -> Spell | Non
         raise UsageError(f"timeformat '{timeformat}' is not one of: {', '.join(TIMEFORMATS)}")
     if not data.get("date"):
         return None
-    start = PartialDate.parse(data["date"])
-    end = PartialDate.parse(data["end"]) if data.get("end") else None
-    event = data.get("temporal") == "event"
+    return _spell(data["date"], data.get("end"), data.get("temporal") == "event", timeformat)
+
+
+@lru_cache(maxsize=65536)
+def _spell(date: str, end_text: str | None, event: bool, timeformat: str) -> Spell:
+    start = _parse(date)
+    end = _parse(end_text) if end_text else None
     if timeformat == "double":
         last = end.year if end else (start.year if event else None)
         return f"{float(start.year):.1f}", (None if last is None else f"{float(last):.1f}")
@@ -148,8 +157,8 @@ def _joined(values: Iterable[Any]) -> str:
 
 def _dates(members: list[dict[str, Any]]) -> tuple[str, str]:
     """The earliest start and the latest end (or date) as written, precision kept ("" when undated)."""
-    starts = [PartialDate.parse(m["date"]) for m in members if m.get("date")]
-    ends = [PartialDate.parse(m.get("end") or m["date"]) for m in members if m.get("date")]
+    starts = [_parse(m["date"]) for m in members if m.get("date")]
+    ends = [_parse(m.get("end") or m["date"]) for m in members if m.get("date")]
     first = min(starts, key=lambda d: d.earliest()).iso if starts else ""
     last = max(ends, key=lambda d: d.latest()).iso if ends else ""
     return first, last

@@ -120,22 +120,22 @@ def exported(tmp_path_factory):
                          ("mme", EXTERNAL / "mme-v7" / "mme_v7.csv")):
         result = runner.invoke(app, ["import", source, str(path), "--into", str(tmp / source)])
         assert result.exit_code == 0, result.output
-    bundled = build_graph(load(None))
-    everything = build_graph(load([REPO / "data", tmp / "dcad", tmp / "mme"]))
     files = []
-    for name, graph in (("bundled", bundled), ("all", everything)):
+    for name, data in (("bundled", load(None)), ("all", load([REPO / "data", tmp / "dcad", tmp / "mme"]))):
+        graph = build_graph(data)
         for timeformat in (("date", "double") if name == "bundled" else ("date",)):
             path = tmp / f"{name}-{timeformat}.gexf"
-            write_gexf(graph, path, timeformat=timeformat)
+            write_gexf(graph, path, timeformat=timeformat, coverage=data.coverage)
             files.append((path, "gexf", graph, timeformat))
         path = tmp / f"{name}.graphml"
-        write_graphml(graph, path)
+        write_graphml(graph, path, coverage=data.coverage)
         files.append((path, "graphml", graph, None))
-    return files, run_gephi([f[0] for f in files])
+    written = {path: read_gexf(path) for path, kind, *_ in files if kind == "gexf"}
+    return files, run_gephi([f[0] for f in files]), data.coverage, written
 
 
 def test_gephi_keeps_every_tie(exported):
-    files, reports = exported
+    files, reports, _, gexfs = exported
     assert len(files) == 5
     for path, kind, graph, timeformat in files:
         report = reports[str(path)]
@@ -148,7 +148,7 @@ def test_gephi_keeps_every_tie(exported):
             assert report["nodes"] == graph.number_of_nodes(), path.name
             assert report["edges"] == len({frozenset(e) for e in graph.edges()}), path.name
             continue
-        written = read_gexf(path)
+        written = gexfs[path]
         assert written["defaultedgetype"] is None  # Gephi then reads each edge's own type
         assert (report["nodes"], report["edges"]) == (len(written["nodes"]), len(written["edges"])), path.name
         directed = {(*orient(a, b, d)[:2], d["type"]) for a, b, d in graph.edges(data=True)
@@ -159,6 +159,16 @@ def test_gephi_keeps_every_tie(exported):
 
 
 def test_the_real_data_file_is_a_size_gephi_handles(exported):
-    files, _ = exported
+    files, *_ = exported
     sizes = {p.name: p.stat().st_size for p, *_ in files}
     assert sizes["all-date.gexf"] < 20_000_000 and sizes["all.graphml"] < 20_000_000, sizes
+
+
+def test_ties_ending_at_the_edge_of_their_dataset_are_censored(exported):
+    files, _, coverage, gexfs = exported
+    edges = gexfs[next(p for p, *_ in files if p.name == "all-date.gexf")]["edges"].values()
+    censored = [e["attrs"] for e in edges if e["attrs"]["censored"]]
+    assert censored and "dcad" in coverage  # DCAD's agreements still in force in its last year
+    for attrs in censored:
+        last = [coverage[d].last_year for d in attrs["datasets"].split(";") if d in coverage]
+        assert attrs["last_year"] >= min(last), attrs
