@@ -29,7 +29,7 @@ from tiegraph.commands.common import load as load_files
 from tiegraph.model.entities import Dataset
 from tiegraph.model.errors import UsageError
 from tiegraph.store.connection import Connection, open_driver, translate_errors
-from tiegraph.store.cypher import read_query_file, single_statement
+from tiegraph.store.cypher import query_parts, read_query_file
 from tiegraph.store.rows import expected_counts
 from tiegraph.store.writer import DEFAULT_BATCH_SIZE, LoadResult
 
@@ -55,27 +55,34 @@ def _print_summary(result: LoadResult, dataset: Dataset, conn: Connection) -> No
     nodes.add_column("nodes", justify="right")
     for label, n in sorted(result.counts.labels.items()):
         nodes.add_row(label, str(n))
-    rels = Table(title="relationships by type", title_justify="left")
-    for column, justify in (("type", "left"), ("ties", "right"), ("relationships", "right")):
-        rels.add_column(column, justify=justify)  # type: ignore[arg-type]
-    for rel, n in sorted(result.counts.relationships.items()):
-        rels.add_row(rel, str(result.counts.ties.get(rel, 0)), str(n))
-    rels.add_row("total", str(sum(result.counts.ties.values())), str(sum(result.counts.relationships.values())))
+    rels = Table(title="ties by type", title_justify="left")
+    for column in ("type", "ties", "relationships", "tie nodes"):
+        rels.add_column(column, justify="left" if column == "type" else "right")
+    counts = result.counts
+    for rel, n in sorted(counts.ties.items()):
+        rels.add_row(rel, str(n), str(counts.relationships.get(rel, 0)), str(n - counts.relationships.get(rel, 0)))
+    tie_nodes = counts.labels.get("Tie", 0)
+    participations = counts.relationships.get("PARTICIPATED_IN", 0)
+    rels.add_row("total", str(sum(counts.ties.values())), str(sum(counts.relationships.values()) - participations),
+                 str(tie_nodes))
     console.print(nodes)
     console.print(rels)
-    ties = sum(result.counts.ties.values())
+    ties = sum(counts.ties.values())
     phases = getattr(result, "phases", None)  # a bulk load (store.bulk.BulkResult)
     cleared = (f" (replaced a database of {result.cleared:,} nodes)" if phases is not None
                else " (cleared first)") if result.cleared else ""
+    plan = expected_counts(dataset)
+    nodes_planned = plan.labels.get("Tie", 0)
+    participants = plan.relationships.get("PARTICIPATED_IN", 0)
     typer.echo(f"Loaded {len(dataset.actors)} actors and {len(dataset.ties)} ties "
-                  f"({result.rows - len(dataset.actors)} relationships) into database "
-                  f"'{conn.database}' at {conn.uri} in {result.seconds:.2f} s" + cleared
-                  + ("" if result.centrality else "; centrality not written"))
+               f"({sum(plan.relationships.values()) - participants} relationships, {nodes_planned} tie nodes "
+               f"with {participants} participant relationships) into database "
+               f"'{conn.database}' at {conn.uri} in {result.seconds:.2f} s" + cleared
+               + ("" if result.centrality else "; centrality not written"))
     if phases is not None:
         typer.echo("Bulk import steps: " + ", ".join(f"{name} {s:.1f} s" for name, s in phases.items()))
-    expected = expected_counts(dataset)
-    if result.counts.labels.get("Actor", 0) != expected.labels["Actor"] or ties != len(dataset.ties):
-        typer.echo(f"Note: the database holds {result.counts.labels.get('Actor', 0)} actors and "
+    if counts.labels.get("Actor", 0) != plan.labels["Actor"] or ties != len(dataset.ties):
+        typer.echo(f"Note: the database holds {counts.labels.get('Actor', 0)} actors and "
                       f"{ties} ties, more than these files (loaded earlier); "
                       "'tiegraph load --replace' keeps only these files' data.")
 
@@ -100,7 +107,8 @@ def load(
     workdir: Annotated[Path, typer.Option("--workdir", help="With --bulk: the local server's work "
                                           "directory.")] = DEFAULT_WORKDIR,
 ) -> None:
-    """Load the data into Neo4j: actors as nodes, ties as typed relationships.
+    """Load the data into Neo4j: actors as nodes, a tie as one typed relationship (or, with three or
+    more participants, one :Tie node).
 
     Validates the files first, applies cypher/schema.cypher, then writes in
     batches (new ties are created, ties already there merged: loading twice,
@@ -189,15 +197,16 @@ def query(
 ) -> None:
     """Run a saved Cypher query (read-only unless --write) and print its rows.
 
-    Each file in cypher/ starts with the question it answers and its
-    parameters as ':param' lines to paste into Neo4j Browser.
+    Each file in cypher/ starts with the question it answers; its ':param'
+    lines (run by Neo4j Browser when the file is pasted) give the parameters'
+    example values, used here unless --param gives another.
 
     Example: tiegraph query cypher/partners_by_type.cypher --param actor=TUR
     """
     from tiegraph.store.query import parse_params, run_query
 
-    statement = single_statement(read_query_file(path), str(path))
-    parameters = parse_params(params)
+    statement, parameters = query_parts(read_query_file(path), str(path))
+    parameters.update(parse_params(params))
     conn = Connection.from_env(uri, user, None, database)
     with open_driver(conn, notifications=True) as driver, translate_errors(conn, str(path)):
         result = run_query(driver, conn.database, statement, parameters, write=write)

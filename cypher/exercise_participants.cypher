@@ -1,14 +1,20 @@
 // Question: each joint exercise, with all its participants.
-// Parameters: none.
 // Example: tiegraph query cypher/exercise_participants.cypher
-// Notes: a multilateral exercise is stored as one JOINT_EXERCISE relationship per pair of
-// participants (same tie_id); here they are folded back into one row per exercise.
+// Notes: a two-party exercise is one JOINT_EXERCISE relationship, a larger one a
+// :Tie:JointExercise node with a PARTICIPATED_IN relationship from each participant.
 // `count` is how many exercises the record stands for ("25 joint exercises in 2025").
-MATCH (a:Actor)-[r:JOINT_EXERCISE]->(b:Actor)
-UNWIND [a.id, b.id] AS participant
-WITH r.tie_id AS tie_id, r.title AS title, r.date_text AS date, r.year AS year,
-     r.count AS count, r.status AS status, participant
-ORDER BY participant
-RETURN tie_id, title, date, year, count, status,
-       count(DISTINCT participant) AS n_participants, collect(DISTINCT participant) AS participants
-ORDER BY year, tie_id
+CALL () {
+  MATCH (a:Actor)-[r:JOINT_EXERCISE]->(b:Actor)
+  RETURN r AS tie, [a.id, b.id] AS participants
+  UNION ALL
+  MATCH (p:Actor)-[:PARTICIPATED_IN]->(t:JointExercise)
+  WITH t, p ORDER BY p.id
+  RETURN t AS tie, collect(p.id) AS participants
+}
+WITH tie, participants ORDER BY tie.year, tie.tieId
+UNWIND participants AS participant
+WITH tie, participant ORDER BY participant
+RETURN tie.tieId AS tieId, tie.title AS title, tie.date AS date, tie.year AS year,
+       coalesce(tie.count, 1) AS count, tie.status AS status,
+       count(participant) AS participantCount, collect(participant) AS participants
+ORDER BY year, tieId

@@ -1,15 +1,27 @@
 // Question: what did the cooperation network look like in a given year?
-// Parameters (paste into Neo4j Browser before running):
-// :param year => 2020
 // Example: tiegraph query cypher/network_as_of.cypher --param year=2020
-// Notes: a tie counts from the year of its start (date_text) until its end_year, if any;
-// undated ties are left out.  One row per pair of actors (each pair once), with the number of
-// distinct ties between them and their types.
-MATCH (a:Actor)-[r]-(b:Actor)
-WHERE a.id < b.id AND r.tie_id IS NOT NULL AND r.year <= $year
-  AND (r.end_year IS NULL OR r.end_year >= $year)
-WITH a, b, r
-ORDER BY type(r)
-RETURN a.id AS actor_a, b.id AS actor_b, count(DISTINCT r.tie_id) AS ties,
-       collect(DISTINCT type(r)) AS types
-ORDER BY ties DESC, actor_a, actor_b
+// Notes: a tie is in force from the year of its start (`date`) to its lastYear: an event
+// (exercise, transfer, meeting, assistance) only in its own year, an ended standing tie until
+// its endYear, a standing tie without an end from then on.  Undated ties are left out;
+// tentative ones (announced, planned, proposed) too unless includeTentative is true.  One row
+// per pair of actors (each pair once), with the number of ties between them and their types;
+// a multilateral tie joins every pair of its participants.
+:param year => 2020;
+:param includeTentative => false;
+
+CALL () {
+  MATCH (a:Actor)-[r:ALLIANCE_TREATY|DEFENSE_COOPERATION_AGREEMENT|INTELLIGENCE_PROTOCOL|STRATEGIC_PARTNERSHIP|ARMS_TRANSFER|LICENSED_PRODUCTION|DEFENSE_INDUSTRIAL_COOPERATION|JOINT_EXERCISE|TRAINING|MILITARY_ASSISTANCE|DEFENSE_MEETING|MEMBERSHIP]-(b:Actor)
+  WHERE a.id < b.id AND r.year <= $year AND coalesce(r.lastYear, $year) >= $year
+    AND ($includeTentative OR NOT coalesce(r.tentative, false))
+  RETURN a.id AS actorA, b.id AS actorB, r.tieId AS tieId, type(r) AS type
+  UNION ALL
+  MATCH (t:Tie)
+  WHERE t.year <= $year AND coalesce(t.lastYear, $year) >= $year
+    AND ($includeTentative OR NOT coalesce(t.tentative, false))
+  MATCH (a:Actor)-[:PARTICIPATED_IN]->(t)<-[:PARTICIPATED_IN]-(b:Actor)
+  WHERE a.id < b.id
+  RETURN a.id AS actorA, b.id AS actorB, t.tieId AS tieId, t.type AS type
+}
+WITH actorA, actorB, tieId, type ORDER BY type
+RETURN actorA, actorB, count(DISTINCT tieId) AS ties, collect(DISTINCT type) AS types
+ORDER BY ties DESC, actorA, actorB

@@ -1,11 +1,20 @@
 // Question: what is the shortest chain of cooperation ties between two actors?
-// Parameters (paste into Neo4j Browser before running):
-// :param from_actor => 'KGZ'
-// :param to_actor => 'baykar'
-// Example: tiegraph query cypher/shortest_path.cypher --param from_actor=KGZ --param to_actor=baykar
-// Notes: any tie type, either direction, at most 8 hops; no row when they are not connected.
-MATCH (a:Actor {id: $from_actor}), (b:Actor {id: $to_actor})
-MATCH p = shortestPath((a)-[*..8]-(b))
-WHERE all(r IN relationships(p) WHERE r.tie_id IS NOT NULL)
-RETURN length(p) AS hops, [n IN nodes(p) | n.id] AS path,
-       [r IN relationships(p) | type(r)] AS types, [r IN relationships(p) | r.tie_id] AS tie_ids
+// Example: tiegraph query cypher/shortest_path.cypher --param fromActor=KGZ --param toActor=tai
+// Notes: any tie type, either direction; a multilateral tie is a :Tie node, so passing through
+// it takes two relationships (in and out) and counts as one hop.  Tentative ties (announced,
+// planned, proposed) are left out unless includeTentative is true.  At most 8 hops; no row when
+// the actors are not connected (KGZ and baykar are joined only through a proposed tie: no row
+// unless includeTentative is true).
+:param fromActor => 'KGZ';
+:param toActor => 'tai';
+:param includeTentative => false;
+
+MATCH (a:Actor {id: $fromActor}), (b:Actor {id: $toActor})
+MATCH p = shortestPath((a)-[:ALLIANCE_TREATY|DEFENSE_COOPERATION_AGREEMENT|INTELLIGENCE_PROTOCOL|STRATEGIC_PARTNERSHIP|ARMS_TRANSFER|LICENSED_PRODUCTION|DEFENSE_INDUSTRIAL_COOPERATION|JOINT_EXERCISE|TRAINING|MILITARY_ASSISTANCE|DEFENSE_MEETING|MEMBERSHIP|PARTICIPATED_IN*..16]-(b))
+WHERE all(r IN relationships(p) WHERE $includeTentative OR NOT coalesce(r.tentative, false))
+  AND all(n IN nodes(p) WHERE $includeTentative OR NOT coalesce(n.tentative, false))
+WITH p, [n IN nodes(p) WHERE n:Tie] AS tieNodes,
+     [r IN relationships(p) WHERE type(r) <> 'PARTICIPATED_IN'] AS tieRelationships
+RETURN size(tieNodes) + size(tieRelationships) AS hops,
+       [n IN nodes(p) WHERE n:Actor | n.id] AS path,
+       [x IN nodes(p) + relationships(p) WHERE x.tieId IS NOT NULL | x.tieId] AS tieIds

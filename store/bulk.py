@@ -30,18 +30,29 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from tiegraph.model.entities import Dataset
 from tiegraph.model.errors import StoreError
 from tiegraph.store import server
 from tiegraph.store.connection import Connection, open_driver, translate_errors
-from tiegraph.store.csvimport import CsvFiles, check, write_csv
-from tiegraph.store.cypher import KIND_LABELS, RELATIONSHIP_TYPES, load_store_cypher
+from tiegraph.store.csvimport import CsvFiles, write_csv
+from tiegraph.store.cypher import load_store_cypher
 from tiegraph.store.jvm import admin_error, run_admin
-from tiegraph.store.rows import WritePlan, batches, n_relationships, write_plan
-from tiegraph.store.writer import DEFAULT_BATCH_SIZE, Counts, LoadResult, apply_schema, typed_query, write_centrality
+from tiegraph.store.rows import WritePlan, batches, expected_counts, write_plan
+from tiegraph.store.writer import (
+    DEFAULT_BATCH_SIZE,
+    Counts,
+    LoadResult,
+    apply_schema,
+    database_counts,
+    typed_query,
+    write_centrality,
+)
+
+if TYPE_CHECKING:  # imported lazily: the CLI starts without the driver
+    from neo4j import Driver
 
 DATABASE = "neo4j"  # Community has one user database, the default one the importer replaces
 PENDING = "bulk-import.pending"
@@ -66,7 +77,8 @@ class _Clock:
     """Times consecutive steps into ``phases`` and reports each start to the hook."""
 
     def __init__(self, hook: PhaseHook | None):
-        self.hook, self.phases = hook, {}
+        self.hook = hook
+        self.phases: dict[str, float] = {}
         self.name: str | None = None
         self.started = time.perf_counter()
 
@@ -177,47 +189,34 @@ def replace_store(workdir: Path, files: CsvFiles, *, timeout: float = 240,
     return server.start_again(workdir, timeout=timeout, http=False)
 
 
-def _patch(driver: Any, files: CsvFiles, batch_size: int) -> None:
-    """Set what the CSV could not carry; every patched relationship must be found."""
+def _patch(driver: Driver, files: CsvFiles, batch_size: int) -> None:
+    """Set what the CSV could not carry; every patched relationship and node must be found."""
     with driver.session(database=DATABASE) as session:
         for batch in batches(files.actor_patches, batch_size):
             session.run(load_store_cypher("patch_actors"), {"rows": batch}).consume()
-        for relationship, rows in files.tie_patches.items():
-            query = typed_query("patch_ties", relationship)
+        patches = [(typed_query("patch_ties", rel), rel, rows) for rel, rows in files.tie_patches.items()]
+        patches.append((load_store_cypher("patch_tie_nodes"), "tie nodes", files.node_patches))
+        for query, what, rows in patches:
             for batch in batches(rows, batch_size):
                 written = session.run(query, {"rows": batch}).single(strict=True)[0]
-                expected = sum(row["relationships"] for row in batch)
-                if written != expected:
-                    raise StoreError(f"{relationship}: patched {written} of {expected} relationships")
+                if written != len(batch):
+                    raise StoreError(f"{what}: patched {written} of {len(batch)} ties")
 
 
-def _expected(plan: WritePlan) -> Counts:
-    """The counts a database holding exactly the plan has (ties are unique: write_plan checked)."""
-    labels = {label: len(rows) for label, rows in plan.actors.items()}
-    labels["Actor"] = sum(labels.values())
-    relationships = {rel: sum(map(n_relationships, ties)) for rel, ties in plan.ties.items()}
-    return Counts(dict(sorted(labels.items())), dict(sorted(relationships.items())),
-                  {rel: len(ties) for rel, ties in sorted(plan.ties.items())})
+def _verify(driver: Driver, dataset: Dataset) -> Counts:
+    """Nodes by label and relationships by type must be the dataset's (``store.rows.expected_counts``).
 
-
-def _verify(driver: Any, plan: WritePlan) -> Counts:
-    """Nodes by label and relationships by type (Neo4j's counts store: no scan) must be the plan's.
-
-    Distinct ties per type are not counted again (a scan of every relationship,
-    9 s for a million ties): the importer writes relationships, not ties, and
-    tests/test_store_bulk.py reads every tie back against an online load.
+    Relationships are counted from Neo4j's counts store (no scan), nodes by a
+    label scan of actors and tie nodes; tests/test_store_bulk.py reads every
+    tie back against an online load.
     """
-    expected = _expected(plan)
-    with driver.session(database=DATABASE) as session:
-        labels = {r["label"]: r["nodes"] for r in session.run(load_store_cypher("count_labels"),
-                                                               {"labels": ["Actor", *KIND_LABELS.values()]})}
-        relationships = {rel: n for rel in RELATIONSHIP_TYPES
-                         if (n := session.run(typed_query("count_type", rel)).single(strict=True)[0])}
-    if (labels, dict(sorted(relationships.items()))) != (expected.labels, expected.relationships):
-        raise StoreError(f"the imported database holds {labels.get('Actor', 0):,} actors and "
-                         f"{sum(relationships.values()):,} relationships, not the "
-                         f"{expected.labels['Actor']:,} and {plan.relationships:,} of the files")
-    return expected
+    expected = expected_counts(dataset)
+    counts = database_counts(driver, DATABASE)
+    if (counts.labels, dict(sorted(counts.relationships.items()))) != (expected.labels, expected.relationships):
+        raise StoreError(f"the imported database holds {counts.labels.get('Actor', 0):,} actors and "
+                         f"{sum(counts.relationships.values()):,} relationships, not the "
+                         f"{expected.labels['Actor']:,} and {sum(expected.relationships.values()):,} of the files")
+    return counts
 
 
 def finish(info: server.ServerInfo, dataset: Dataset, plan: WritePlan, files: CsvFiles, clock: _Clock, *,
@@ -235,7 +234,7 @@ def finish(info: server.ServerInfo, dataset: Dataset, plan: WritePlan, files: Cs
             clock.step("centrality")
             write_centrality(driver, DATABASE, dataset, batch_size=batch_size)
         clock.step("verify")
-        return _verify(driver, plan), statements
+        return _verify(driver, dataset), statements
 
 
 def bulk_load(workdir: Path, dataset: Dataset, *, uri: str | None = None, replace: bool = False,
@@ -245,8 +244,7 @@ def bulk_load(workdir: Path, dataset: Dataset, *, uri: str | None = None, replac
     workdir = workdir.expanduser().resolve()
     clock = _Clock(on_phase)
     clock.step("rows")
-    plan = write_plan(dataset)  # duplicate tie ids, types outside the vocabulary
-    check(plan)  # missing actors, integers beyond 64 bits
+    plan = write_plan(dataset)  # duplicate ids, unknown types and actors, values Neo4j cannot store
     local_target(workdir, uri)
     replaced = _check_target(workdir, replace)
     clock.step("csv")
@@ -260,4 +258,4 @@ def bulk_load(workdir: Path, dataset: Dataset, *, uri: str | None = None, replac
     (workdir / PENDING).unlink(missing_ok=True)
     clock.step(None)
     return BulkResult(counts, sum(clock.phases.values()), plan.total, 0, replaced, statements, centrality,
-                      created=plan.relationships, phases=clock.phases)
+                      written=plan.relationships, phases=clock.phases)

@@ -15,9 +15,12 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tiegraph.model.errors import StoreError
+
+if TYPE_CHECKING:  # the driver is imported lazily: commands that never connect start faster
+    from neo4j import Driver
 
 DEFAULT_URI = "bolt://localhost:7687"
 DEFAULT_USER = "neo4j"
@@ -122,7 +125,7 @@ def translate_errors(conn: Connection, label: str | None = None) -> Iterator[Non
         raise StoreError(f"cannot reach {conn.where}: {exc.strerror or exc}") from None
 
 
-def make_driver(conn: Connection, *, notifications: bool = False) -> Any:
+def make_driver(conn: Connection, *, notifications: bool = False) -> Driver:
     """A driver with short timeouts; raises ``StoreError`` for a malformed URI.
 
     ``notifications`` asks the server for warnings (used by ``tiegraph query`` to
@@ -154,7 +157,7 @@ def make_driver(conn: Connection, *, notifications: bool = False) -> Any:
 
 
 @contextmanager
-def open_driver(conn: Connection, *, notifications: bool = False) -> Iterator[Any]:
+def open_driver(conn: Connection, *, notifications: bool = False) -> Iterator[Driver]:
     """A checked driver: the server answers, the credentials work, the database exists.
 
     Checking up front means a wrong setting fails in a few seconds with one

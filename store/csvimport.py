@@ -2,7 +2,9 @@
 
 Why from ``store.rows``: the bulk path must store exactly what ``tiegraph load``
 stores (same labels, properties and property types), so it takes the same
-``actor_props`` / ``tie_props`` / ``pairs`` and only changes how they travel.
+``actor_props`` / ``tie_props`` / ``node_props`` and only changes how they travel.
+Actors and tie nodes have ID spaces of their own (``id:ID(Actor)``,
+``tieId:ID(Tie)``), so the two kinds of ids can never collide.
 
 How each value is written (every rule checked against the 5.26 importer;
 tests/test_store_bulk.py compares a bulk load with an online load property by
@@ -48,16 +50,15 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
-from tiegraph.model.errors import StoreError
-from tiegraph.model.runtime import gc_paused
-from tiegraph.store.rows import WritePlan, pair_key, pairs, tie_props
+from tiegraph.model.gc_pause import gc_paused
+from tiegraph.store.cypher import PARTICIPATED_IN
+from tiegraph.store.rows import WritePlan, node_props, tie_props
 
 ARRAY_DELIMITER = "\x1f"
 LIST_LEAD = "\x1e"  # trimmed by the importer; makes [""] a non-empty field
 IMPORT_OPTIONS = ["--array-delimiter=U+001F", "--trim-strings=true", "--ignore-empty-strings=false",
                   "--id-type=string"]
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_INT64 = (-(2 ** 63), 2 ** 63 - 1)
 _FILE_NAME = re.compile(r"[^A-Za-z0-9_]")
 _BOOL = {True: "true", False: "false"}
 # Control chars that str.strip() leaves but Java's String.trim() strips, and the two markers.
@@ -235,7 +236,8 @@ class _Writer:
                     f'"{LIST_LEAD}{text}"' if kinds[index] == "string[]" else text)
             picked = [_picker([i for i in by_order if order[str(kinds[i])] == rank]) for rank in range(4)]
             quotes = 2 * sum(kind in ("string", "string[]") for kind in kinds)
-            shape = _Shape(group, *picked, ",".join(parts), quotes)
+            raw, lists, bools, floats = picked
+            shape = _Shape(group, raw, lists, bools, floats, ",".join(parts), quotes)
         self.shapes[key] = shape
         return shape
 
@@ -268,6 +270,7 @@ class CsvFiles:
     groups: list[FileGroup]
     actor_patches: list[dict[str, Any]]
     tie_patches: dict[str, list[dict[str, Any]]]
+    node_patches: list[dict[str, Any]]
     multiline: bool
     nodes: int
     relationships: int
@@ -276,21 +279,6 @@ class CsvFiles:
         """The importer's options for these files (run with ``cwd=directory``)."""
         return ([group.argument() for group in self.groups] + IMPORT_OPTIONS
                 + [f"--multiline-fields={'true' if self.multiline else 'false'}"])
-
-
-def check(plan: WritePlan) -> None:
-    """Refuse before anything stops what the importer would refuse late: a tie whose actor is
-    missing, an attribute integer beyond 64 bits (the templates write ints unchecked)."""
-    actors = {row["id"] for rows in plan.actors.values() for row in rows}
-    for ties in plan.ties.values():
-        for tie in ties:
-            missing = [p for p in tie.participants if p not in actors]
-            if missing:
-                raise StoreError(f"tie '{tie.id}': actor '{missing[0]}' is not in the dataset")
-            for name, value in tie.attributes.items():
-                if type(value) is int and not _INT64[0] <= value <= _INT64[1]:
-                    raise StoreError(f"tie '{tie.id}': attribute '{name}': {value} does not fit "
-                                     "Neo4j's 64-bit integers")
 
 
 #: ties from which two processes write the files (below, one process: no fork for small data)
@@ -306,12 +294,11 @@ def write_csv(plan: WritePlan, directory: Path, workers: int | None = None) -> C
     type into files of their own: building rows is pure Python, so one core would
     otherwise write a million ties in ~35 s while the other idles.
     """
-    check(plan)
     directory.mkdir(parents=True, exist_ok=True)
     for old in directory.glob("*.csv"):
         old.unlink()
     if workers is None:
-        many = sum(map(len, plan.ties.values())) >= PARALLEL_FROM
+        many = sum(len(ties) for ties in (*plan.edges.values(), *plan.nodes.values())) >= PARALLEL_FROM
         workers = min(2, os.cpu_count() or 1) if many and hasattr(os, "fork") else 1
     if workers <= 1:
         return _write_part(plan, directory, 0, 1)
@@ -325,6 +312,7 @@ def write_csv(plan: WritePlan, directory: Path, workers: int | None = None) -> C
     for part in parts[1:]:
         merged.groups += part.groups
         merged.actor_patches += part.actor_patches
+        merged.node_patches += part.node_patches
         for relationship, rows in part.tie_patches.items():
             merged.tie_patches.setdefault(relationship, []).extend(rows)
         merged.multiline |= part.multiline
@@ -343,28 +331,46 @@ def _write_part(plan: WritePlan, directory: Path, part: int, parts: int) -> CsvF
     writer = _Writer(directory, f"p{part}-")
     actor_patches: list[dict[str, Any]] = []
     tie_patches: dict[str, list[dict[str, Any]]] = {}
+    node_patches: list[dict[str, Any]] = []
     nodes = relationships = 0
     try:
         for label, rows in plan.actors.items() if part == 0 else ():
             for row in rows:
                 props = {k: v for k, v in row["props"].items() if k != "id"}  # id is the id:ID column
-                group, fields, patch = writer.encode("nodes", f"Actor:{label}", ["id:ID"], props)
+                group, fields, patch = writer.encode("nodes", f"Actor:{label}", ["id:ID(Actor)"], props)
                 assert group.handle is not None
                 group.handle.write(f"{writer.checked(_quote(row['id']))},{fields}\n")
                 if patch:
                     actor_patches.append({"id": row["id"], "props": patch})
                 nodes += 1
-        fixed = [":START_ID", ":END_ID", "pair:string"]
-        for relationship, ties in plan.ties.items():
+        fixed = [":START_ID(Actor)", ":END_ID(Actor)"]
+        for relationship, ties in plan.edges.items():
             for tie in ties[part::parts] if parts > 1 else ties:
                 group, fields, patch = writer.encode("relationships", relationship, fixed, tie_props(tie))
                 assert group.handle is not None
-                lines = [f"{_quote(a)},{_quote(b)},{_quote(pair_key(a, b))},{fields}\n" for a, b in pairs(tie)]
-                group.handle.writelines(lines)
-                relationships += len(lines)
+                a, b = tie.participants
+                group.handle.write(f"{_quote(a)},{_quote(b)},{fields}\n")  # actor ids: checked with the actors
+                relationships += 1
                 if patch:
-                    tie_patches.setdefault(relationship, []).append({"tie_id": tie.id, "props": patch,
-                                                                     "relationships": len(lines)})
+                    tie_patches.setdefault(relationship, []).append({"tieId": tie.id, "props": patch})
+        member_fixed = [":START_ID(Actor)", ":END_ID(Tie)", "position:long"]
+        members = writer.group("relationships", PARTICIPATED_IN, member_fixed, [])
+        assert members.handle is not None
+        for label, ties in plan.nodes.items():
+            for tie in ties[part::parts] if parts > 1 else ties:
+                props = node_props(tie)
+                del props["tieId"]  # the tieId:ID(Tie) column
+                group, fields, patch = writer.encode("nodes", f"Tie:{label}", ["tieId:ID(Tie)"], props)
+                assert group.handle is not None
+                tie_id = writer.checked(_quote(tie.id))
+                group.handle.write(f"{tie_id},{fields}\n")
+                members.handle.writelines(f"{_quote(p)},{tie_id},{i}\n"
+                                          for i, p in enumerate(tie.participants))
+                nodes += 1
+                relationships += len(tie.participants)
+                if patch:
+                    node_patches.append({"tieId": tie.id, "props": patch})
     finally:
         groups = writer.close()
-    return CsvFiles(directory, groups, actor_patches, tie_patches, writer.multiline, nodes, relationships)
+    return CsvFiles(directory, groups, actor_patches, tie_patches, node_patches, writer.multiline, nodes,
+                    relationships)

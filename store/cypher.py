@@ -20,9 +20,11 @@ pasted into Browser fails instead of writing a bogus ``__TYPE__`` relationship.
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from tiegraph.model.errors import StoreError, UsageError
 from tiegraph.model.vocabulary import ACTOR_KINDS, TIE_TYPES
@@ -33,6 +35,8 @@ SCHEMA_FILE = CYPHER_DIR / "schema.cypher"
 
 REL_TYPE_TOKEN = "{{REL_TYPE}}"
 LABEL_TOKEN = "{{LABEL}}"
+TIE_LABEL_TOKEN = "{{TIE_LABEL}}"
+TIE_TYPES_TOKEN = "{{TIE_TYPES}}"
 
 #: actor kind -> the extra node label next to :Actor
 KIND_LABELS: dict[str, str] = {"state": "State", "company": "Company", "organization": "Organization"}
@@ -40,6 +44,18 @@ assert set(KIND_LABELS) == set(ACTOR_KINDS), "every actor kind needs a node labe
 
 #: Neo4j relationship type -> vocabulary name, the only types the store writes or reads
 RELATIONSHIP_TYPES: dict[str, str] = {t.relationship: t.name for t in TIE_TYPES.values()}
+
+#: vocabulary name -> the node label of a multilateral tie of that type (CamelCase, next to :Tie)
+TIE_LABELS: dict[str, str] = {t.name: "".join(w.capitalize() for w in t.name.split("_"))
+                              for t in TIE_TYPES.values()}
+#: every label a tie node carries besides the type label
+TIE_NODE_LABEL = "Tie"
+#: one node per dataset: the years and tie types it covers (model.coverage)
+COVERAGE_LABEL = "Coverage"
+#: actor -> multilateral tie node; ``position`` keeps the participants' order
+PARTICIPATED_IN = "PARTICIPATED_IN"
+#: ``A|B|…``: every vocabulary relationship type, for patterns that match any tie relationship
+ANY_TIE_TYPE = "|".join(RELATIONSHIP_TYPES)
 
 _IDENTIFIER = re.compile(r"^[A-Z][A-Za-z0-9_]*$")
 
@@ -93,6 +109,20 @@ def with_relationship_type(template: str, relationship: str) -> str:
     return template.replace(REL_TYPE_TOKEN, relationship)
 
 
+def with_tie_label(template: str, label: str) -> str:
+    """Put a multilateral tie's node label (``JointExercise``; ``TIE_LABELS``) into a write shape."""
+    if label not in TIE_LABELS.values() or not _IDENTIFIER.match(label):
+        raise ValueError(f"'{label}' is not a tie label of the vocabulary")
+    if TIE_LABEL_TOKEN not in template:
+        raise ValueError(f"template has no {TIE_LABEL_TOKEN} placeholder")
+    return template.replace(TIE_LABEL_TOKEN, label)
+
+
+def with_tie_types(template: str) -> str:
+    """Put ``A|B|…`` (every vocabulary relationship type) where ``{{TIE_TYPES}}`` stands."""
+    return template.replace(TIE_TYPES_TOKEN, ANY_TIE_TYPE)
+
+
 def with_label(template: str, label: str) -> str:
     """Put an actor kind label (State, Company, Organization) into a write shape."""
     if label not in KIND_LABELS.values():
@@ -139,6 +169,50 @@ def split_statements(text: str) -> list[str]:
     # comments are cut up to (not including) their newline and leading newlines are kept,
     # so a line number in a Neo4j error message is the line in the file
     return [s.rstrip() for s in statements if s.strip()]
+
+
+_PARAM_LINE = re.compile(r"^[ \t]*:param[ \t]+(.*?)[ \t]*;?[ \t]*$", re.M)
+_PARAM = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*=>\s*(.+)$")
+
+
+def cypher_literal(text: str) -> Any:
+    """A ``:param`` value as Browser reads it: 'text' or "text", a number, true/false/null, or a JSON list/map."""
+    value = text.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1].replace("\\" + value[0], value[0])
+    lowered = value.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if lowered == "null":
+        return None
+    try:
+        return json.loads(value)
+    except ValueError:
+        raise ValueError(f"'{value}' is not a value this tool reads in a :param line "
+                         "(use 'text', a number, true/false, null or a JSON list)") from None
+
+
+def query_parts(text: str, label: str) -> tuple[str, dict[str, Any]]:
+    """A saved query's one statement and the parameters its ``:param name => value;`` lines set.
+
+    The ``:param`` lines make a file run as it is when pasted into Neo4j Browser
+    (its multi-statement editor runs each ';'-terminated line first); this tool
+    takes them out (blank lines keep Neo4j's line numbers right) and uses their
+    values as defaults, which ``--param`` overrides.
+    """
+    params: dict[str, Any] = {}
+
+    def take(match: re.Match[str]) -> str:
+        parsed = _PARAM.match(match.group(1))
+        if parsed is None:
+            raise UsageError(f"{label}: ':param {match.group(1)}' must look like ':param name => value;'")
+        try:
+            params[parsed.group(1)] = cypher_literal(parsed.group(2))
+        except ValueError as exc:
+            raise UsageError(f"{label}: :param {parsed.group(1)}: {exc}") from None
+        return ""
+
+    return single_statement(_PARAM_LINE.sub(take, text), label), params
 
 
 def single_statement(text: str, label: str) -> str:

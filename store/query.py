@@ -16,9 +16,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tiegraph.model.errors import UsageError
+
+if TYPE_CHECKING:
+    from neo4j import Driver, ManagedTransaction
 
 _INT = re.compile(r"^[+-]?\d+$")
 _FLOAT = re.compile(r"^[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?$")
@@ -88,7 +91,7 @@ class QueryResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def _collect(tx: Any, statement: str, params: dict[str, Any]) -> QueryResult:
+def _collect(tx: ManagedTransaction, statement: str, params: dict[str, Any]) -> QueryResult:
     result = tx.run(statement, params)
     columns = list(result.keys())
     rows = [{c: to_plain(record[c]) for c in columns} for record in result]
@@ -99,7 +102,7 @@ def _collect(tx: Any, statement: str, params: dict[str, Any]) -> QueryResult:
     return QueryResult(columns, rows, warnings)
 
 
-def run_query(driver: Any, database: str, statement: str, params: dict[str, Any], *,
+def run_query(driver: Driver, database: str, statement: str, params: dict[str, Any], *,
               write: bool = False) -> QueryResult:
     """One statement in a managed read transaction (write with ``write=True``)."""
     with driver.session(database=database) as session:

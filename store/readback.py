@@ -1,43 +1,49 @@
 """Read the graph back from Neo4j as the same ``Dataset`` the files give.
 
-So ``graph.build`` and ``graph.report`` run unchanged on ``--source neo4j``,
+So ``graph.build`` and ``analysis.report`` run unchanged on ``--source neo4j``,
 and an edit made in Neo4j Browser (a corrected date, a new tie, a removed
 participant) reaches the analysis.
 
-Why through the loader's validators: the relationships are turned back into
-the records of the data format (``{id, type, participants, start, sources,
-…}``) and passed to ``loaders.validate.build_actor`` / ``build_tie``.  A Browser
-edit is therefore checked exactly like a file edit (unknown status, end before
-start, unknown actor …), and dates come back at their written precision from
-``date_text`` ("2021" stays a year, never 2021-01-01).
+Why through the loader's validators: each tie relationship and each ``:Tie``
+node is turned back into the record of the data format (``{id, type,
+participants, start, sources, …}``) and passed to ``loaders.validate.build_actor``
+/ ``build_tie``.  A Browser edit is therefore checked exactly like a file edit
+(unknown status, end before start, unknown actor …), and dates come back at
+their written precision from ``date`` ("2021" stays a year).
 
-Because one tie is several relationships (one per pair) and some properties
-are derived (``date``, ``year``, ``sources`` …), the read-back also rebuilds the
-relationships each tie *should* have (``store.rows``) and reports any
-disagreement (a pair relationship missing, ``year`` edited without
-``date_text``, two pairs of one tie with different statuses) as a problem
-naming the tie and property, instead of silently picking one reading.
+Some properties are derived (``dateFrom``, ``year``, ``tentative`` …): the
+read-back rebuilds the properties each tie *should* have (``store.rows``) and
+reports a derived property that disagrees (``year`` edited without ``date``) as
+a problem naming the tie and property, instead of silently picking one reading.
 """
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tiegraph.loaders.records import RawRecord
-from tiegraph.loaders.validate import build_actor, build_tie
+from tiegraph.loaders.validate import build_actor, build_coverage, build_tie
+from tiegraph.model.coverage import Coverage
 from tiegraph.model.entities import Actor, Dataset, Origin, Tie
 from tiegraph.model.errors import DataValidationError, Problem, StoreError
 from tiegraph.model.vocabulary import TIE_TYPES
-from tiegraph.store.cypher import KIND_LABELS, RELATIONSHIP_TYPES, load_store_cypher
-from tiegraph.store.rows import ACTOR_PROPERTIES, ATTR_PREFIX, pair_key, relationship_rows
+from tiegraph.store.cypher import KIND_LABELS, RELATIONSHIP_TYPES, TIE_LABELS, TIE_NODE_LABEL, load_store_cypher
+from tiegraph.store.rows import ACTOR_PROPERTIES, ATTR_PREFIX, node_props, tie_props
+from tiegraph.store.writer import any_tie_query
+
+if TYPE_CHECKING:  # imported lazily: the CLI starts without the driver
+    from neo4j import Driver, ManagedTransaction
 
 _LABEL_KINDS = {label: kind for kind, label in KIND_LABELS.items()}
-_SOURCE_LISTS = {"document": "source_documents", "locator": "source_locators",
-                 "quote": "source_quotes", "url": "source_urls"}
+_LABEL_TYPES = {label: name for name, label in TIE_LABELS.items()}
+_SOURCE_LISTS = {"document": "sourceDocuments", "locator": "sourceLocators",
+                 "quote": "sourceQuotes", "url": "sourceUrls"}
+
+#: one tie as read: (vocabulary type name or a problem text, participants, properties, what it is)
+TieRow = tuple[str, list[str], dict[str, Any], str]
 
 
 def _plain(value: Any) -> Any:
@@ -93,26 +99,24 @@ def _sources(props: dict[str, Any]) -> list[dict[str, Any]] | None:
     return sources
 
 
-def tie_record(relationship: str, start: str, end: str, props: dict[str, Any], label: str) -> RawRecord:
-    """The ``ties/*.yaml`` record of one relationship (its tie-level properties)."""
-    type_name = RELATIONSHIP_TYPES[relationship]
-    data: dict[str, Any] = {"id": props.get("tie_id"), "type": type_name}
-    participants = props.get("participants") or [start, end]
+def tie_record(type_name: str, participants: list[str], props: dict[str, Any], label: str) -> RawRecord:
+    """The ``ties/*.yaml`` record of one tie relationship or node."""
+    data: dict[str, Any] = {"id": props.get("tieId"), "type": type_name}
     if TIE_TYPES[type_name].directed:
         data["from"], data["to"] = (participants + [None, None])[:2]
     else:
         data["participants"] = participants
-    for field, name in (("start", "date_text"), ("end", "end_text"), ("status", "status"),
+    for field, name in (("start", "date"), ("end", "endDate"), ("status", "status"),
                         ("count", "count"), ("title", "title"), ("note", "note"),
                         ("dataset", "dataset")):
         if props.get(name) is not None:
             data[field] = props[name]
     data["sources"] = _sources(props)
-    if props.get("conflicts_json"):
+    if props.get("conflictsJson"):
         try:
-            data["conflicts"] = json.loads(props["conflicts_json"])
+            data["conflicts"] = json.loads(props["conflictsJson"])
         except (TypeError, ValueError):
-            data["conflicts"] = "conflicts_json is not valid JSON"
+            data["conflicts"] = "conflictsJson is not valid JSON"
     attributes = {k[len(ATTR_PREFIX):]: v for k, v in sorted(props.items()) if k.startswith(ATTR_PREFIX)}
     if attributes:
         data["attributes"] = attributes
@@ -124,68 +128,71 @@ def _problem(label: str, tie_id: str, field: str | None, message: str) -> Proble
 
 
 #: properties computed from others on load: optional when editing in Browser, checked when present
-DERIVED_PROPERTIES: tuple[str, ...] = ("date", "precision", "year", "end_year", "sources", "n_sources",
-                                       "conflict", "conflict_note", "directed")
+DERIVED_PROPERTIES: tuple[str, ...] = ("precision", "dateFrom", "dateTo", "year", "endYear", "lastYear",
+                                       "tentative", "conflict", "conflictNote", "type")
 
 
-def _pair_of(a: str, b: str, props: dict[str, Any]) -> str:
-    return props.get("pair") or pair_key(a, b)
+def _check_derived(tie: Tie, props: dict[str, Any], node: bool, label: str, problems: list[Problem]) -> None:
+    """A derived property that is present must agree with what it is derived from.
 
-
-def _check_relationships(tie: Tie, found: list[tuple[str, str, str, dict[str, Any]]], label: str,
-                         problems: list[Problem]) -> None:
-    """Compare what Neo4j holds for ``tie`` with the relationships the tie implies.
-
-    Every pair of the participants needs its relationship, and a derived
-    property that is present must agree with what it is derived from (a
-    Browser user who changed ``year`` but not ``date_text`` is told so).
-    Absent derived properties are fine: a tie created by hand in Browser needs
-    only ``tie_id``, ``status``, ``date_text`` and its ``source_*`` lists.
+    A Browser user who changed ``year`` but not ``date`` is told so.  Absent
+    derived properties are fine: a tie created by hand in Browser needs only
+    ``tieId``, ``status``, ``date`` and its ``source*`` lists.
     """
-    expected = {row["pair"]: row for row in relationship_rows(tie)}
-    actual = {_pair_of(a, b, props): (a, b, props) for _, a, b, props in found}
-    for pair, row in expected.items():
-        if pair not in actual:
-            problems.append(_problem(label, tie.id, "pair", f"no relationship for pair {pair} "
-                                     f"(participants lists {', '.join(tie.participants)}: edit "
-                                     "'participants' on every relationship of the tie, or re-run tiegraph load)"))
+    wanted = node_props(tie) if node else tie_props(tie)
+    for key in DERIVED_PROPERTIES:
+        want, have = wanted.get(key), _plain(props.get(key))
+        if key == "conflict" and want is False and have is None:
             continue
-        a, b, props = actual[pair]
-        if (a, b) != (row["from"], row["to"]):
-            problems.append(_problem(label, tie.id, "pair", f"relationship {pair} joins {a} -> {b}"))
-        for key in DERIVED_PROPERTIES:
-            want, have = row["props"].get(key), _plain(props.get(key))
-            if have is not None and want != have:
-                problems.append(_problem(
-                    label, tie.id, key,
-                    f"relationship {pair} has {have!r} but the tie's other properties give {want!r} "
-                    "(date, precision and year follow date_text, sources follow source_documents/"
-                    "locators/quotes/urls; edit them together, see cypher/README.md)"))
-                break
-    for pair in actual:
-        if pair not in expected:
-            problems.append(_problem(label, tie.id, "participants",
-                                     f"relationship for pair {pair} is not a pair of the participants "
-                                     f"{', '.join(tie.participants)}"))
+        if have is not None and want != have:
+            problems.append(_problem(
+                label, tie.id, key,
+                f"has {have!r} but the tie's other properties give {want!r} (dateFrom, dateTo, "
+                "precision, year and lastYear follow date, tentative follows status; edit them "
+                "together, see cypher/README.md)"))
+            return
 
 
-def _first_disagreement(found: list[tuple[str, str, str, dict[str, Any]]]) -> str | None:
-    """A tie-level property on which the relationships of one tie disagree (type counts too)."""
-    types = {rel for rel, _, _, _ in found}
-    if len(types) > 1:
-        return f"type ({', '.join(sorted(types))})"
-    first = {k: v for k, v in found[0][3].items() if k != "pair"}
-    for _, _, _, props in found[1:]:
-        other = {k: v for k, v in props.items() if k != "pair"}
-        for key in sorted(set(first) | set(other)):
-            if _plain(first.get(key)) != _plain(other.get(key)):
-                return key
-    return None
+def _node_type(labels: list[str], props: dict[str, Any]) -> str:
+    """The vocabulary type of a tie node, from its type label; a problem text when there is none or several."""
+    types = sorted({_LABEL_TYPES[name] for name in labels if name in _LABEL_TYPES})
+    if len(types) == 1:
+        return types[0]
+    return "labels " + (", ".join(sorted(labels)) if types else f"{', '.join(sorted(labels))} (no tie type label)")
+
+
+def tie_rows_of(edge_rows: Iterable[tuple[str, str, str, dict[str, Any]]],
+                node_rows: Iterable[tuple[list[str], dict[str, Any], list[list[Any]]]]) -> list[TieRow]:
+    """Relationships and tie nodes as read, in one shape: (type, participants, props, what)."""
+    ties: list[TieRow] = []
+    for relationship, start, end, props in edge_rows:
+        ties.append((RELATIONSHIP_TYPES[relationship], [start, end], props, f"{relationship} {start}->{end}"))
+    for labels, props, participants in node_rows:
+        ordered = sorted((p for p in participants if p[0] is not None),
+                         key=lambda p: (p[1] if isinstance(p[1], int) else 1 << 62, p[0]))
+        ties.append((_node_type(labels, props), [p[0] for p in ordered], props,
+                     f":{':'.join(sorted(labels))} node"))
+    return ties
+
+
+_COVERAGE_FIELDS = {"dataset": "dataset", "first_year": "firstYear", "last_year": "lastYear", "kind": "kind",
+                    "tie_types": "tieTypes", "note": "note"}
+
+
+def coverage_of(rows: Iterable[dict[str, Any]], label: str, problems: list[Problem]) -> dict[str, Coverage]:
+    """``:Coverage`` nodes back into ``Coverage`` records, checked as ``coverage.yaml`` is."""
+    coverage: dict[str, Coverage] = {}
+    for props in sorted(rows, key=lambda p: str(p.get("dataset"))):
+        data = {field: _plain(props[name]) for field, name in _COVERAGE_FIELDS.items() if name in props}
+        found = build_coverage(RawRecord(label, None, data, {}), problems)  # type: ignore[arg-type]
+        if found is not None:
+            coverage[found.dataset] = found
+    return coverage
 
 
 def dataset_from_records(actor_rows: Iterable[tuple[list[str], dict[str, Any]]],
-                         tie_rows: Iterable[tuple[str, str, str, dict[str, Any]]],
-                         label: str) -> Dataset:
+                         tie_rows: Iterable[TieRow], label: str,
+                         coverage_rows: Iterable[dict[str, Any]] = ()) -> Dataset:
     """Build and validate a ``Dataset`` from read-back rows (no I/O: tested without a server).
 
     Raises ``DataValidationError`` listing every problem, like the file loader.
@@ -202,53 +209,53 @@ def dataset_from_records(actor_rows: Iterable[tuple[list[str], dict[str, Any]]],
             problems.append(Problem(label, None, f"actor '{actor.id}'", "country",
                                     f"unknown state id '{actor.country}'"))
 
-    by_tie: dict[str, list[tuple[str, str, str, dict[str, Any]]]] = defaultdict(list)
-    for relationship, start, end, props in tie_rows:
-        tie_id = props.get("tie_id")
-        if not isinstance(tie_id, str) or not tie_id:
-            problems.append(Problem(label, None, f"{relationship} {start}->{end}", "tie_id",
-                                    "relationship without a tie_id (set r.tie_id to a new unique slug)"))
-            continue
-        by_tie[tie_id].append((relationship, start, end, props))
-
     def kind_of(actor_id: str) -> str | None:
         actor = actors.get(actor_id)
         return actor.kind if actor else None
 
-    ordered = sorted(by_tie.items(), key=lambda item: min(_origin_key(f[3], item[0]) for f in item[1]))
+    seen: dict[str, str] = {}
     ties: list[Tie] = []
-    for tie_id, found in ordered:
-        found.sort(key=lambda f: _pair_of(f[1], f[2], f[3]))
-        disagreement = _first_disagreement(found)
-        if disagreement is not None:
-            problems.append(_problem(label, tie_id, disagreement.split(" ")[0],
-                                     f"its {len(found)} relationships disagree on {disagreement} "
-                                     f"(edit all at once: MATCH ()-[r {{tie_id: '{tie_id}'}}]-() SET r.… = …)"))
+    for type_name, participants, props, what in sorted(
+            tie_rows, key=lambda r: _origin_key(r[2], str(r[2].get("tieId")))):
+        tie_id = props.get("tieId")
+        if not isinstance(tie_id, str) or not tie_id:
+            problems.append(Problem(label, None, what, "tieId",
+                                    "tie without a tieId (set it to a new unique slug)"))
             continue
-        relationship, start, end, props = found[0]
-        tie = build_tie(tie_record(relationship, start, end, props, label), problems, kind_of)
+        if tie_id in seen:
+            problems.append(_problem(label, tie_id, "tieId", f"two ties have this id ({seen[tie_id]} and "
+                                     f"{what}; delete one)"))
+            continue
+        seen[tie_id] = what
+        if type_name not in TIE_TYPES:
+            problems.append(_problem(label, tie_id, "type", f"the tie node has {type_name}: give it exactly "
+                                     f"one of :{', :'.join(TIE_LABELS.values())} next to :{TIE_NODE_LABEL}"))
+            continue
+        tie = build_tie(tie_record(type_name, participants, props, label), problems, kind_of)
         if tie is None:
             continue
-        tie = replace(tie, origin=_origin_of(props))
-        _check_relationships(tie, found, label, problems)
-        ties.append(tie)
+        _check_derived(tie, props, what.endswith(" node"), label, problems)
+        ties.append(replace(tie, origin=_origin_of(props)))
+    coverage = coverage_of(coverage_rows, label, problems)
     if problems:
         raise DataValidationError(problems)
-    return Dataset(actors, ties, [label])
+    return Dataset(actors, ties, [label], coverage=coverage)
 
 
-def _read_all(tx: Any) -> tuple[list[tuple[list[str], dict]], list[tuple[str, str, str, dict]]]:
+def _read_all(tx: ManagedTransaction) -> tuple[list[tuple[list[str], dict[str, Any]]], list[TieRow],
+                                               list[dict[str, Any]]]:
     actor_rows = [(list(r["labels"]), dict(r["props"])) for r in tx.run(load_store_cypher("read_actors"))]
-    tie_rows = [(r["type"], r["from"], r["to"], dict(r["props"]))
-                for r in tx.run(load_store_cypher("read_ties"), {"types": list(RELATIONSHIP_TYPES)})]
-    return actor_rows, tie_rows
+    edges = [(r["type"], r["from"], r["to"], dict(r["props"])) for r in tx.run(any_tie_query("read_ties"))]
+    nodes = [(list(r["labels"]), dict(r["props"]), list(r["participants"]))
+             for r in tx.run(load_store_cypher("read_tie_nodes"))]
+    coverage = [dict(r["props"]) for r in tx.run(load_store_cypher("read_coverage"))]
+    return actor_rows, tie_rows_of(edges, nodes), coverage
 
 
-def read_dataset(driver: Any, database: str, label: str) -> Dataset:
+def read_dataset(driver: Driver, database: str, label: str) -> Dataset:
     """The ``Dataset`` held in ``database`` (one read transaction, a consistent snapshot)."""
     with driver.session(database=database) as session:
-        actor_rows, tie_rows = session.execute_read(_read_all)
+        actor_rows, tie_rows, coverage = session.execute_read(_read_all)
     if not actor_rows:
         raise StoreError(f"{label} holds no tiegraph data (no :Actor nodes): run 'tiegraph load' first")
-    return dataset_from_records(actor_rows, tie_rows, label)
-
+    return dataset_from_records(actor_rows, tie_rows, label, coverage)

@@ -2,55 +2,54 @@
 
 No I/O here, so the whole mapping of the model onto the property graph is
 tested without a server, and the read-back (``store.readback``) can rebuild
-the rows a tie *should* have and compare them with what it finds.
+the properties a tie *should* have and compare them with what it finds.
 
 The mapping (documented for Browser users in ``cypher/README.md``):
 
-* every actor is one node ``:Actor`` plus ``:State``/``:Company``/``:Organization``
-  with ``id, name, kind, aliases`` and, when known, ``country, note, origin``;
-* every tie is one relationship per participant pair, typed from the
-  vocabulary in UPPER_SNAKE (``ARMS_TRANSFER``).  A bilateral tie has one
-  relationship; a multilateral (undirected) tie with *n* participants has
-  n(n-1)/2 (a clique), all with the same ``tie_id`` and each with its own
-  ``pair`` key ``"A|B"``, so ``MATCH ()-[r {tie_id: $id}]-()`` finds them all
-  and ``count(DISTINCT r.tie_id)`` counts the tie once.  Directed types point
-  from origin to target; undirected ties point from the earlier-listed to the
-  later-listed participant (Neo4j needs a direction: query them undirected);
-* Neo4j properties cannot be null: an unknown value is simply absent.
+* every actor is one node ``:Actor`` plus ``:State``/``:Company``/``:Organization``;
+* a tie with two participants is ONE relationship typed from the vocabulary
+  in UPPER_SNAKE (``ARMS_TRANSFER``), from origin to target for directed types
+  (seller -> buyer), from the first- to the second-listed participant otherwise;
+* a tie with three or more participants (always an undirected type) is ONE
+  node ``:Tie`` plus its type label in CamelCase (``:JointExercise``), with a
+  ``PARTICIPATED_IN {position}`` relationship from each participant.
+  Either way a query draws one edge or one node per tie, and ``tieId``
+  identifies it;
+* properties are camelCase; an unknown value is simply absent (Neo4j has no
+  null properties).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import combinations
 from typing import Any
 
 from tiegraph.model.dates import PartialDate
 from tiegraph.model.entities import Actor, Dataset, Tie
 from tiegraph.model.errors import StoreError
 from tiegraph.model.vocabulary import TIE_TYPES
-from tiegraph.store.cypher import KIND_LABELS
+from tiegraph.store.cypher import COVERAGE_LABEL, KIND_LABELS, PARTICIPATED_IN, TIE_LABELS, TIE_NODE_LABEL
 
-#: relationship properties a tie always or sometimes carries (besides ``attr_*``)
+#: properties a tie (relationship or node) always or sometimes carries, besides ``attr_*``
 TIE_PROPERTIES: tuple[str, ...] = (
-    "tie_id", "pair", "date", "precision", "date_text", "year", "end_text", "end_year",
-    "status", "count", "title", "sources", "source_documents", "source_locators",
-    "source_quotes", "source_urls", "n_sources", "conflict", "conflict_note", "conflicts_json",
-    "note", "dataset", "directed", "participants", "origin",
+    "tieId", "type", "date", "precision", "dateFrom", "dateTo", "year", "endDate", "endYear", "lastYear",
+    "status", "tentative", "count", "title", "sourceDocuments", "sourceLocators", "sourceQuotes",
+    "sourceUrls", "conflict", "conflictNote", "conflictsJson", "note", "dataset", "origin",
 )
 ACTOR_PROPERTIES: tuple[str, ...] = ("id", "name", "kind", "aliases", "country", "note", "origin")
+#: attributes keep their key as the data files write it, behind this prefix (they round-trip exactly)
 ATTR_PREFIX = "attr_"
-PAIR_SEPARATOR = "|"
 
 #: centrality properties written onto actor nodes (overall and for the latest year)
-CENTRALITY_MEASURES: tuple[str, ...] = ("degree", "weighted_degree", "betweenness", "eigenvector")
+CENTRALITY_MEASURES: dict[str, str] = {"degree": "degree", "weighted_degree": "weightedDegree",
+                                       "betweenness": "betweenness", "eigenvector": "eigenvector"}
 CENTRALITY_PROPERTIES: tuple[str, ...] = (
-    CENTRALITY_MEASURES + tuple(f"{m}_latest" for m in CENTRALITY_MEASURES) + ("centrality_year",)
+    tuple(CENTRALITY_MEASURES.values()) + tuple(f"{m}Latest" for m in CENTRALITY_MEASURES.values())
+    + ("centralityYear",)
 )
 
 
@@ -76,15 +75,18 @@ def actor_props(actor: Actor) -> dict[str, Any]:
     })
 
 
-def pairs(tie: Tie) -> list[tuple[str, str]]:
-    """The (from, to) pairs a tie becomes: one for a bilateral or directed tie, a clique otherwise."""
-    if tie.directed or len(tie.participants) == 2:
-        return [(tie.participants[0], tie.participants[1])]
-    return list(combinations(tie.participants, 2))
+def coverage_rows(dataset: Dataset) -> list[dict[str, Any]]:
+    """One ``:Coverage`` node per dataset: what it covers (``model.coverage``), so the read-back
+    knows which years are missing rather than empty, as the files do."""
+    return [{"dataset": c.dataset, "props": {"dataset": c.dataset, "firstYear": c.first_year,
+                                              "lastYear": c.last_year, "kind": c.kind,
+                                              "tieTypes": list(c.tie_types), "note": c.note}}
+            for c in dataset.coverage.values()]
 
 
-def pair_key(a: str, b: str) -> str:
-    return f"{a}{PAIR_SEPARATOR}{b}"
+def is_node(tie: Tie) -> bool:
+    """Whether ``tie`` is stored as a ``:Tie`` node (three or more participants)."""
+    return len(tie.participants) > 2
 
 
 def _conflicts_json(tie: Tie) -> str | None:
@@ -98,47 +100,61 @@ def _conflicts_json(tie: Tie) -> str | None:
     ], ensure_ascii=False)
 
 
+@lru_cache(maxsize=4096)
+def _start_props(start: PartialDate) -> tuple[tuple[str, Any], ...]:
+    """``date`` as written, its ``precision`` and the days it stands for (dates are shared: cached)."""
+    return (("date", start.iso), ("precision", start.precision), ("dateFrom", dt.date(*start.earliest())),
+            ("dateTo", dt.date(*start.latest())), ("year", start.year))
+
+
+def last_year(tie: Tie) -> int | None:
+    """The last year a tie is in force: an event's own year, a standing tie's end; None while it stands."""
+    if tie.tie_type.temporal == "event":
+        return tie.year
+    return tie.end.year if tie.end is not None else None
+
+
 def tie_props(tie: Tie) -> dict[str, Any]:
-    """Properties shared by every relationship of a tie (``pair`` is added per relationship).
+    """Properties of a tie's relationship or node (a node also gets ``type``: see ``node_props``).
 
-    ``date`` is a Neo4j ``date`` of the *earliest* day the written date allows
-    ("2021" -> 2021-01-01) so Browser users can compare and sort; it is only
-    meaningful together with ``precision`` and ``date_text`` (the date as the
-    source wrote it, which the read-back trusts).
-
-    Sources are four parallel lists (``source_documents[i]``,
-    ``source_locators[i]``, ``source_quotes[i]``, ``source_urls[i]`` describe
-    source *i*, "" where unknown) so they can be read back exactly;
-    ``sources`` holds the same citations as display strings.
+    ``date`` is the start date as the source wrote it ("2021", "2021-06",
+    "2021-06-15", "1990s"); ``dateFrom``/``dateTo`` are the first and last day
+    it stands for, so ``r.dateTo >= date('2021-06-01')`` keeps a tie dated
+    "2021".  Sources are four parallel lists (item *i* of each describes source
+    *i*, "" where unknown): they read back exactly and filter with ``IN``, and
+    a million ties need no million extra nodes (see cypher/README.md).
+    ``count`` is written only when a record stands for several ties.
     """
     start, end, sources = tie.start, tie.end, tie.sources
-    props: dict[str, Any] = {"tie_id": tie.id}
+    props: dict[str, Any] = {"tieId": tie.id}
     if start is not None:
         props.update(_start_props(start))
     if end is not None:
-        props["end_text"], props["end_year"] = end.iso, end.year
-    props["status"], props["count"] = tie.status, tie.count
+        props["endDate"], props["endYear"] = end.iso, end.year
+    until = last_year(tie)
+    if until is not None:
+        props["lastYear"] = until
+    props["status"], props["tentative"] = tie.status, tie.tentative
+    if tie.count != 1:
+        props["count"] = tie.count
     if tie.title:
         props["title"] = tie.title
     if len(sources) == 1:  # most ties: no comprehension per list
         source = sources[0]
-        props["sources"], props["source_documents"] = [source.cite()], [source.document]
-        props["source_locators"], props["source_quotes"] = [source.locator or ""], [source.quote or ""]
-        props["source_urls"] = [source.url or ""]
+        props["sourceDocuments"], props["sourceLocators"] = [source.document], [source.locator or ""]
+        props["sourceQuotes"], props["sourceUrls"] = [source.quote or ""], [source.url or ""]
     else:
-        props["sources"] = [s.cite() for s in sources]
-        props["source_documents"] = [s.document for s in sources]
-        props["source_locators"] = [s.locator or "" for s in sources]
-        props["source_quotes"] = [s.quote or "" for s in sources]
-        props["source_urls"] = [s.url or "" for s in sources]
-    props["n_sources"] = len(sources)
+        props["sourceDocuments"] = [s.document for s in sources]
+        props["sourceLocators"] = [s.locator or "" for s in sources]
+        props["sourceQuotes"] = [s.quote or "" for s in sources]
+        props["sourceUrls"] = [s.url or "" for s in sources]
     props["conflict"] = bool(tie.conflicts)
     if tie.conflicts:
-        props["conflict_note"] = " || ".join(c.describe() for c in tie.conflicts) or None
-        props["conflicts_json"] = _conflicts_json(tie)
+        props["conflictNote"] = " || ".join(c.describe() for c in tie.conflicts)
+        props["conflictsJson"] = _conflicts_json(tie)
     if tie.note is not None:
         props["note"] = tie.note
-    props["dataset"], props["directed"], props["participants"] = tie.dataset, tie.directed, list(tie.participants)
+    props["dataset"] = tie.dataset
     if tie.origin:
         props["origin"] = str(tie.origin)
     for key, value in tie.attributes.items():
@@ -146,97 +162,84 @@ def tie_props(tie: Tie) -> dict[str, Any]:
     return _compact(props) if None in props.values() else props
 
 
-@lru_cache(maxsize=4096)
-def _start_props(start: PartialDate) -> tuple[tuple[str, Any], ...]:
-    """``date``, ``precision``, ``date_text``, ``year`` of a start date (dates are shared: cached)."""
-    return (("date", dt.date(*start.earliest())), ("precision", start.precision), ("date_text", start.iso),
-            ("year", start.year))
+def node_props(tie: Tie) -> dict[str, Any]:
+    """Properties of a multilateral tie's node: ``tie_props`` plus ``type`` (``JOINT_EXERCISE``)."""
+    return {**tie_props(tie), "type": tie.tie_type.relationship}
 
 
-@dataclass
-class StoreRows:
-    """What a database holding exactly the dataset contains, one row per node and relationship.
+def edge_row(tie: Tie) -> dict[str, Any]:
+    """The writer's row for a bilateral tie: one relationship ``from`` -> ``to``."""
+    return {"tieId": tie.id, "type": tie.tie_type.relationship, "from": tie.participants[0],
+            "to": tie.participants[1], "props": tie_props(tie)}
 
-    ``actors``: node label -> rows ``{id, props}``; ``ties``: relationship
-    type -> rows ``{from, to, tie_id, pair, props}``; ``pairs``: tie id ->
-    the ``"TYPE A|B"`` keys it owns.  The tests and the read-back compare
-    against this view; the writer sends the leaner per-tie rows of
-    ``write_plan`` / ``tie_batches`` (same properties, same pairs).
+
+def node_row(tie: Tie) -> dict[str, Any]:
+    """The writer's row for a multilateral tie: one node and its participants in order.
+
+    A tie's node and participant relationships travel in one row, hence in one
+    transaction: a load that dies half-way never leaves half of a tie behind.
     """
-
-    actors: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    ties: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    pairs: dict[str, list[str]] = field(default_factory=dict)
-
-    @property
-    def total(self) -> int:
-        return sum(map(len, self.actors.values())) + sum(map(len, self.ties.values()))
+    return {"tieId": tie.id, "label": TIE_LABELS[tie.type], "participants": list(tie.participants),
+            "props": node_props(tie)}
 
 
-def relationship_rows(tie: Tie) -> list[dict[str, Any]]:
-    """One row per relationship of ``tie``."""
-    shared = tie_props(tie)
-    rows = []
-    for a, b in pairs(tie):
-        key = pair_key(a, b)
-        rows.append({"from": a, "to": b, "tie_id": tie.id, "pair": key,
-                     "props": {**shared, "pair": key}})
-    return rows
+def tie_row(tie: Tie) -> dict[str, Any]:
+    return node_row(tie) if is_node(tie) else edge_row(tie)
 
 
 def n_relationships(tie: Tie) -> int:
-    """How many relationships ``pairs(tie)`` gives, without building them."""
-    n = len(tie.participants)
-    return 1 if tie.directed or n == 2 else n * (n - 1) // 2
-
-
-def tie_write_row(tie: Tie) -> dict[str, Any]:
-    """The writer's row for one tie: its shared properties once, then its pairs.
-
-    Why not one row per relationship: a multilateral tie's properties (sources,
-    participants, title …) are the same on all of its n(n-1)/2 relationships,
-    so sending them once per tie cuts what is built, packed and sent, and the
-    Cypher adds ``pair`` per relationship (``SET r = row.props, r.pair = p[2]``).
-    Keeping a tie's pairs in one row also keeps them in one transaction: a load
-    that dies half-way never leaves half of a multilateral tie behind.
-    """
-    return {"tie_id": tie.id, "pairs": [[a, b, pair_key(a, b)] for a, b in pairs(tie)],
-            "props": tie_props(tie)}
+    """Relationships a tie is stored as: 1, or one ``PARTICIPATED_IN`` per participant."""
+    return len(tie.participants) if is_node(tie) else 1
 
 
 @dataclass
 class WritePlan:
     """What the writer writes, grouped by write shape; tie rows are built lazily, batch by batch.
 
-    ``actors``: node label -> rows ``{id, props}``; ``ties``: relationship type ->
-    the ties of that type (in dataset order).  Building the rows of a million
-    ties up front would hold several GB; ``tie_batches`` builds them a batch at
-    a time.
+    ``actors``: node label -> rows ``{id, props}``; ``edges``: relationship type ->
+    the bilateral ties of that type; ``nodes``: tie label (``JointExercise``) ->
+    the multilateral ties of that type (both in dataset order); ``coverage``:
+    one row per dataset (``coverage_rows``).  Building the
+    rows of a million ties up front would hold several GB; ``tie_batches``
+    builds them a batch at a time.
     """
 
     actors: dict[str, list[dict[str, Any]]]
-    ties: dict[str, list[Tie]]
+    edges: dict[str, list[Tie]]
+    nodes: dict[str, list[Tie]]
     relationships: int
+    coverage: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def tie_nodes(self) -> int:
+        return sum(map(len, self.nodes.values()))
 
     @property
     def total(self) -> int:
-        """Actors plus relationships: what the progress bar counts."""
-        return sum(map(len, self.actors.values())) + self.relationships
+        """Actors, tie nodes and relationships: what the progress bar counts."""
+        return sum(map(len, self.actors.values())) + self.tie_nodes + self.relationships
 
 
 def write_plan(dataset: Dataset) -> WritePlan:
-    """Actor rows by label and ties by relationship type; refuses duplicate ids and unknown types.
+    """Actor rows by label, ties by write shape; refuses what would fail inside Neo4j.
 
-    The writer CREATEs relationships when none of a batch's ties is in the
-    database yet, so two ties with one id would collide on the (tie_id, pair)
-    constraint; the loaders never produce them, a hand-built ``Dataset`` might.
+    Everything is checked here, before the writer touches the database (and so
+    before ``--replace`` deletes anything): duplicate tie ids, types outside the
+    vocabulary, participants missing from the actors, and values Neo4j cannot
+    store (``store.limits``).
     """
+    from tiegraph.store.limits import check_actor, check_tie
+
     actors: dict[str, list[dict[str, Any]]] = {}
     for actor in dataset.actors.values():
-        actors.setdefault(actor_label(actor), []).append({"id": actor.id, "props": actor_props(actor)})
-    ties: dict[str, list[Tie]] = {}
+        check_actor(actor)
+        label = actor_label(actor)
+        actors.setdefault(label, []).append({"id": actor.id, "label": label, "props": actor_props(actor)})
+    edges: dict[str, list[Tie]] = {}
+    nodes: dict[str, list[Tie]] = {}
     seen: set[str] = set()
     relationships = 0
+    known = dataset.actors
     for tie in dataset.ties:
         if tie.id in seen:
             raise StoreError(f"tie id '{tie.id}' occurs twice in the dataset: tie ids must be unique")
@@ -244,43 +247,34 @@ def write_plan(dataset: Dataset) -> WritePlan:
         tie_type = TIE_TYPES.get(tie.type)  # the relationship type only ever comes from this table
         if tie_type is None:
             raise StoreError(f"tie '{tie.id}': '{tie.type}' is not a tie type of the vocabulary")
-        ties.setdefault(tie_type.relationship, []).append(tie)
-        relationships += n_relationships(tie)
-    return WritePlan(actors, ties, relationships)
+        check_tie(tie, known)
+        if is_node(tie):
+            nodes.setdefault(TIE_LABELS[tie.type], []).append(tie)
+            relationships += len(tie.participants)
+        else:
+            edges.setdefault(tie_type.relationship, []).append(tie)
+            relationships += 1
+    return WritePlan(actors, edges, nodes, relationships, coverage_rows(dataset))
 
 
 def tie_batches(ties: list[Tie], size: int) -> Iterator[tuple[list[dict[str, Any]], int]]:
     """``(rows, relationships)`` batches of whole ties holding about ``size`` relationships.
 
     A batch closes as soon as it reaches ``size`` relationships; a tie with more
-    pairs than that is a batch of its own (its pairs are never split).
+    participants than that is a batch of its own (a tie is never split).
     """
     if size < 1:
         raise ValueError("batch size must be at least 1")
     rows: list[dict[str, Any]] = []
     count = 0
     for tie in ties:
-        row = tie_write_row(tie)
-        rows.append(row)
-        count += len(row["pairs"])
+        rows.append(tie_row(tie))
+        count += n_relationships(tie)
         if count >= size:
             yield rows, count
             rows, count = [], 0
     if rows:
         yield rows, count
-
-
-def build_rows(dataset: Dataset) -> StoreRows:
-    """All rows of a dataset, actors by label and relationships by type, in dataset order."""
-    rows = StoreRows()
-    for actor in dataset.actors.values():
-        rows.actors.setdefault(actor_label(actor), []).append({"id": actor.id, "props": actor_props(actor)})
-    for tie in dataset.ties:
-        relationship = tie.tie_type.relationship
-        tie_rows = relationship_rows(tie)
-        rows.ties.setdefault(relationship, []).extend(tie_rows)
-        rows.pairs[tie.id] = [f"{relationship} {r['pair']}" for r in tie_rows]
-    return rows
 
 
 def batches(rows: list[dict[str, Any]], size: int) -> Iterable[list[dict[str, Any]]]:
@@ -293,7 +287,12 @@ def batches(rows: list[dict[str, Any]], size: int) -> Iterable[list[dict[str, An
 
 @dataclass(frozen=True)
 class ExpectedCounts:
-    """What a database holding exactly ``dataset`` contains; tests and the summary compare to it."""
+    """What a database holding exactly ``dataset`` contains; tests and the summary compare to it.
+
+    ``labels``: nodes by label (actors and tie nodes); ``relationships``: by type
+    (``PARTICIPATED_IN`` included); ``ties``: ties by relationship type name,
+    whether stored as a relationship or a node.
+    """
 
     labels: dict[str, int]
     relationships: dict[str, int]
@@ -303,77 +302,60 @@ class ExpectedCounts:
 def expected_counts(dataset: Dataset) -> ExpectedCounts:
     """Counted without building any property map (cheap even for a million ties)."""
     labels = {"Actor": len(dataset.actors)}
+    if dataset.coverage:
+        labels[COVERAGE_LABEL] = len(dataset.coverage)
     for actor in dataset.actors.values():
         labels[actor_label(actor)] = labels.get(actor_label(actor), 0) + 1
     relationships: dict[str, int] = {}
-    tie_ids: dict[str, set[str]] = {}
+    ties: dict[str, int] = {}
     for tie in dataset.ties:
         rel = tie.tie_type.relationship
-        relationships[rel] = relationships.get(rel, 0) + n_relationships(tie)
-        tie_ids.setdefault(rel, set()).add(tie.id)
-    ties = {rel: len(ids) for rel, ids in tie_ids.items()}
+        ties[rel] = ties.get(rel, 0) + 1
+        if is_node(tie):
+            for label in (TIE_NODE_LABEL, TIE_LABELS[tie.type]):
+                labels[label] = labels.get(label, 0) + 1
+            relationships[PARTICIPATED_IN] = relationships.get(PARTICIPATED_IN, 0) + len(tie.participants)
+        else:
+            relationships[rel] = relationships.get(rel, 0) + 1
     return ExpectedCounts(dict(sorted(labels.items())), dict(sorted(relationships.items())),
                           dict(sorted(ties.items())))
 
 
-def latest_year(dataset: Dataset) -> int | None:
-    years = [t.year for t in dataset.ties if t.year is not None]
+def centrality_year(dataset: Dataset) -> int | None:
+    """The latest year in which some tie that is not tentative was formed.
+
+    Why not simply the latest year: the data list planned exercises and
+    proposed agreements years ahead, and a "latest" network made of plans only
+    would describe intentions, not ties.
+    """
+    years = [t.year for t in dataset.ties if t.year is not None and not t.tentative]
     return max(years) if years else None
 
 
 def centrality_rows(dataset: Dataset) -> list[dict[str, Any]]:
     """Centrality node properties, so Browser users can size and colour nodes by them.
 
-    Computed with ``graph.metrics.centrality`` at actor level (companies are
-    their own nodes, as in Neo4j) with the clique projection, on all ties
-    (``degree`` …) and on the ties formed in the latest dated year
-    (``degree_latest`` …, with that year in ``centrality_year``).  Every actor
-    gets every property (0.0 when it has no tie), so nothing stale survives a
-    reload.
+    Computed with ``graph.centrality.centrality`` (the one centrality module) at
+    actor level (companies are their own nodes, as in Neo4j) on the clique
+    projection: on all ties (``degree`` …) and on the ties formed in
+    ``centrality_year`` that are not tentative (``degreeLatest`` …, that year in
+    ``centralityYear``).  Every actor gets every property (0.0 when it has no
+    tie), so nothing stale survives a reload.
     """
     from tiegraph.graph.build import build_graph
+    from tiegraph.graph.centrality import centrality
 
-    overall = _centrality(build_graph(dataset, level="actor"))
-    year = latest_year(dataset)
-    latest = (_centrality(build_graph(dataset, [t for t in dataset.ties if t.year == year], level="actor"))
-              if year is not None else {})
+    overall = centrality(build_graph(dataset, level="actor"))
+    year = centrality_year(dataset)
+    latest = (centrality(build_graph(dataset, [t for t in dataset.ties if t.year == year and not t.tentative],
+                                     level="actor")) if year is not None else {})
     zero = dict.fromkeys(CENTRALITY_MEASURES, 0.0)
     rows = []
     for actor_id in dataset.actors:
-        props: dict[str, Any] = {m: float(overall.get(actor_id, zero)[m]) for m in CENTRALITY_MEASURES}
-        props.update({f"{m}_latest": float(latest.get(actor_id, zero)[m]) for m in CENTRALITY_MEASURES})
-        props["centrality_year"] = year
+        props: dict[str, Any] = {}
+        for measure, name in CENTRALITY_MEASURES.items():
+            props[name] = float(overall.get(actor_id, zero)[measure])
+            props[f"{name}Latest"] = float(latest.get(actor_id, zero)[measure])
+        props["centralityYear"] = year
         rows.append({"id": actor_id, "props": _compact(props)})
     return rows
-
-
-def _centrality(graph: Any) -> dict[str, dict[str, float]]:
-    """``graph.metrics.centrality``, also when the largest component has two nodes.
-
-    ``eigenvector_centrality_numpy`` (ARPACK) raises TypeError on a component of
-    fewer than three nodes, which a single year's network often is.  Then the
-    same measures are computed here, the eigenvector with a dense solver
-    (unit Euclidean norm, like networkx).
-    """
-    import networkx as nx
-    import numpy as np
-
-    from tiegraph.graph.build import collapse
-    from tiegraph.graph.metrics import centrality
-
-    try:
-        with warnings.catch_warnings():  # networkx warns "k >= N - 1" before failing on tiny graphs
-            warnings.simplefilter("ignore", RuntimeWarning)
-            return centrality(graph)
-    except TypeError:
-        simple = collapse(graph)
-        degree = nx.degree_centrality(simple) if len(simple) > 1 else {n: 0.0 for n in simple}
-        betweenness = nx.betweenness_centrality(simple)
-        eigen = {n: 0.0 for n in simple}
-        if simple.number_of_edges():
-            largest = list(max(nx.connected_components(simple), key=len))
-            _, vectors = np.linalg.eigh(nx.to_numpy_array(simple, nodelist=largest, weight=None))
-            principal = np.abs(vectors[:, -1])
-            eigen.update(zip(largest, (principal / np.linalg.norm(principal)).tolist()))
-        return {n: {"degree": degree[n], "weighted_degree": float(simple.degree(n, weight="weight")),
-                    "betweenness": betweenness[n], "eigenvector": eigen[n]} for n in simple}

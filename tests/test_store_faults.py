@@ -6,15 +6,18 @@ What must hold (nothing is mocked):
   batches (never half of a multilateral tie); running the load again gives
   exactly the expected graph, nothing duplicated;
 * with Neo4j stopped, ``tiegraph load`` / ``query`` / ``report --source neo4j``
-  print one ``Error:`` line within 5 s (a second, throwaway server is started
-  and stopped for this; the session server keeps running);
-* bad input makes ``tiegraph load`` exit 1 without writing anything, and a
-  batch that fails inside Neo4j is rolled back whole.
+  print one ``Error:`` line within 5 s (a port nothing listens on: what a
+  stopped server leaves, without starting and stopping a second server);
+* bad input makes ``tiegraph load`` exit 1 without writing anything, even with
+  ``--replace``: values Neo4j cannot store (an integer of 2**86, a 9,999-character
+  id, a lone surrogate) are refused before anything is cleared; a batch that
+  fails inside Neo4j is rolled back whole.
 """
 
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -24,18 +27,18 @@ from typing import Any
 
 import pytest
 from helpers import REPO
-from neo4j_fixtures import kill_when, own_server, run
+from neo4j_fixtures import kill_when, run
 from typer.testing import CliRunner
 
 from bench.generate import generate
 from tiegraph.cli import app
 from tiegraph.loaders.datadir import load_dataset
+from tiegraph.model.entities import Dataset
 from tiegraph.model.errors import StoreError
-from tiegraph.store import server
 from tiegraph.store.connection import Connection
 from tiegraph.store.readback import read_dataset
-from tiegraph.store.rows import expected_counts, n_relationships
-from tiegraph.store.writer import database_counts, load_into
+from tiegraph.store.rows import expected_counts, n_relationships, write_plan
+from tiegraph.store.writer import database_counts, load_into, write_rows
 
 FIXTURE = REPO / "tests" / "fixtures" / "store"
 
@@ -65,9 +68,9 @@ def relationship_total(driver: Any) -> int:
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory) -> Path:
-    """3,000 seeded synthetic ties (a tenth multilateral) among 300 actors."""
+    """1,500 seeded synthetic ties (a tenth multilateral) among 300 actors: 150 batches of 10."""
     out = tmp_path_factory.mktemp("synthetic")
-    generate(out, ties=3_000, actors=300, seed=11, first_year=1990)
+    generate(out, ties=1_500, actors=300, seed=11, first_year=1990)
     return out
 
 
@@ -76,7 +79,7 @@ def test_a_killed_load_is_completed_exactly_by_running_it_again(empty_db, synthe
     dataset = load_dataset([synthetic])
     expected = expected_counts(dataset)
     total = sum(expected.relationships.values())
-    command = tiegraph("load", "--data", str(synthetic), "--batch-size", "20", "--no-centrality")
+    command = tiegraph("load", "--data", str(synthetic), "--batch-size", "10", "--no-centrality")
     seen: list[int] = []
 
     def a_tenth_written() -> bool:
@@ -88,16 +91,17 @@ def test_a_killed_load_is_completed_exactly_by_running_it_again(empty_db, synthe
     assert seen[-1] <= partial < total, "the kill should land half-way (raise the tie count if it did not)"
 
     # only whole ties were committed: every tie present has all of its relationships
-    per_tie = {r["id"]: r["n"] for r in run(driver, "MATCH (:Actor)-[r]->(:Actor) RETURN r.tie_id AS id, count(r) AS n")}
+    per_tie = {r["id"]: r["n"] for r in run(driver, "MATCH (:Actor)-[r]->(:Actor) RETURN r.tieId AS id, count(r) AS n")}
+    per_tie.update({r["id"]: r["n"] for r in run(driver, "MATCH (:Actor)-[p:PARTICIPATED_IN]->(t:Tie) "
+                                                          "RETURN t.tieId AS id, count(p) AS n")})
     wanted = {t.id: n_relationships(t) for t in dataset.ties}
     assert per_tie and all(n == wanted[tie_id] for tie_id, n in per_tie.items())
 
     again = subprocess.run(command, cwd=REPO, env=env_for(conn), capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stderr
     assert counts(driver) == (expected.labels, expected.relationships, expected.ties)
-    duplicates = run(driver, "MATCH (:Actor)-[r]->(:Actor) WITH type(r) AS t, r.tie_id AS id, r.pair AS p, "
-                             "count(*) AS n WHERE n > 1 RETURN count(*) AS dups")
-    assert duplicates == [{"dups": 0}]
+    ids = run(driver, "MATCH (:Actor)-[r]->(:Actor) RETURN r.tieId AS id UNION ALL MATCH (t:Tie) RETURN t.tieId AS id")
+    assert len(ids) == len({r["id"] for r in ids}) == len(dataset.ties)  # nothing doubled
     back = read_dataset(driver, "neo4j", "neo4j")
     assert back.ties == dataset.ties and back.actors == dataset.actors
 
@@ -106,16 +110,12 @@ def test_a_killed_load_is_completed_exactly_by_running_it_again(empty_db, synthe
 
 
 @pytest.fixture(scope="module")
-def dead_uri(tmp_path_factory) -> str:
-    """The Bolt URI of a second local server, started and stopped again: nothing listens there now."""
-    workdir = tmp_path_factory.mktemp("second-neo4j")
-    info = own_server(workdir)
-    try:
-        assert server.status(workdir) is not None
-    finally:
-        assert server.stop(workdir)
-    assert server.status(workdir) is None
-    return info.bolt_uri
+def dead_uri() -> str:
+    """A Bolt URI where nothing listens, as after 'tiegraph neo4j stop' (the client sees the same refusal)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"bolt://127.0.0.1:{port}"
 
 
 @pytest.mark.parametrize("command", [["load", "--data", str(FIXTURE)], ["query", "ties_per_year"],
@@ -171,27 +171,59 @@ def test_bad_input_exits_1_and_writes_nothing(empty_db, make_data, case):
     conn, driver = empty_db
     CliRunner().invoke(app, ["load", "--data", str(FIXTURE)], env=env_for(conn))
     before = counts(driver)
-    snapshot = run(driver, "MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS t, properties(r) AS p ORDER BY a, t, p.pair")
+    snapshot = run(driver, "MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS t, properties(r) AS p ORDER BY a, t, p.tieId")
     data = make_data(BAD_TIES[case])
     result = CliRunner().invoke(app, ["load", "--data", str(data), "--replace"], env=env_for(conn))
     assert result.exit_code == 1
     assert result.stderr and all(line.startswith("Error: ") for line in result.stderr.splitlines())
     assert counts(driver) == before  # --replace did not clear: nothing was touched
     assert run(driver, "MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS t, properties(r) AS p "
-                       "ORDER BY a, t, p.pair") == snapshot
+                       "ORDER BY a, t, p.tieId") == snapshot
+
+
+def _unstorable(fixture: Dataset, case: str) -> tuple[Dataset, str]:
+    """The fixture with one value Neo4j cannot store, and the one error line it must give."""
+    tie = fixture.tie("baykar-kgz-tb2-2021")
+    where = f"tie 'baykar-kgz-tb2-2021' ({tie.origin})"
+    if case == "integer 2**86":
+        bad = replace(tie, attributes={**tie.attributes, "quantity": 2 ** 86})
+        message = f"{where}: field 'attributes.quantity': {2 ** 86} does not fit Neo4j's 64-bit integers"
+    elif case == "9,999-character id":
+        bad = replace(tie, id="x" * 9_999)
+        message = (f"tie '{'x' * 57}...' ({tie.origin}): field 'id': 9,999 characters (9,999 UTF-8 bytes) is "
+                   "longer than the 4,000 bytes an id may have (it is a key of a Neo4j index)")
+    else:
+        bad = replace(tie, title="Bayraktar \ud800 TB2")
+        message = f"{where}: field 'title': character 11 is a lone surrogate (U+D800), not valid Unicode text"
+    return replace(fixture, ties=[bad if t is tie else t for t in fixture.ties]), message
+
+
+@pytest.mark.parametrize("case", ["integer 2**86", "9,999-character id", "lone surrogate"])
+def test_values_neo4j_cannot_store_are_refused_before_replace_clears_anything(empty_db, case):
+    conn, driver = empty_db
+    fixture = load_dataset(FIXTURE)
+    load_into(driver, "neo4j", fixture, centrality=False)
+    before = counts(driver)
+    dataset, message = _unstorable(fixture, case)
+    with pytest.raises(StoreError) as refused:
+        load_into(driver, "neo4j", dataset, replace=True)
+    assert str(refused.value) == message
+    assert counts(driver) == before  # the database is as it was: --replace cleared nothing
 
 
 def test_a_batch_failing_inside_neo4j_is_rolled_back_whole(empty_db):
-    """A tie whose actor is not in the database (a hand-built dataset) fails its batch: none of it commits."""
+    """A tie whose actor is not in the database (a plan made by hand, past write_plan's checks) fails
+    its batch inside Neo4j: none of it commits."""
     conn, driver = empty_db
     fixture = load_dataset(FIXTURE)
+    plan = write_plan(fixture)
     orphan = replace(fixture.tie("tur-aze-tb2-2020"), id="tur-ghost-2020", participants=("TUR", "GHO"))
-    broken = replace(fixture, ties=[*fixture.ties, orphan])
-    with pytest.raises(StoreError, match=r"ARMS_TRANSFER: wrote 2 of 3 rows \(an actor a tie refers to is missing"):
-        load_into(driver, "neo4j", broken, batch_size=1_000, centrality=False)
+    plan.edges["ARMS_TRANSFER"].append(orphan)
+    with pytest.raises(StoreError, match=r"ties: wrote 11 of 12 rows \(an actor a tie refers to is missing"):
+        write_rows(driver, "neo4j", plan, batch_size=1_000)
     labels, relationships, _ = counts(driver)
-    assert labels["Actor"] == 8 and "ARMS_TRANSFER" not in relationships  # its batch left no trace
-    assert run(driver, "MATCH ()-[r {tie_id: 'tur-aze-tb2-2020'}]->() RETURN count(r) AS n") == [{"n": 0}]
+    assert labels["Actor"] == 8 and relationships == {}  # the batch of ties left no trace
+    assert run(driver, "MATCH ()-[r:ARMS_TRANSFER {tieId: 'tur-aze-tb2-2020'}]->() RETURN count(r) AS n") == [{"n": 0}]
 
 
 def test_duplicate_tie_ids_are_refused_before_anything_is_written(empty_db):

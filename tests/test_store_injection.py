@@ -98,7 +98,7 @@ def test_hostile_text_in_files_is_stored_and_returned_verbatim(store, tmp_path):
     conn, driver = store
     data = write_hostile_files(tmp_path / "data")
     dataset = load_dataset([data])
-    for _ in range(2):  # the second load takes the MERGE path
+    for _ in range(2):  # the second load replaces what the first wrote
         result = CliRunner().invoke(app, ["load", "--data", str(data)], env=env_for(conn))
         assert result.exit_code == 0, result.stderr
     expected = expected_counts(dataset)
@@ -111,16 +111,16 @@ def test_hostile_text_in_files_is_stored_and_returned_verbatim(store, tmp_path):
     assert [t.attributes for t in back.ties] == [t.attributes for t in dataset.ties]
     assert back.tie("tur-aze-1").attributes[HOSTILE[2]] == HOSTILE[3]  # a hostile property *name*
 
-    rows = run(driver, "MATCH ()-[r:ARMS_TRANSFER]->() RETURN r.title AS title, r.source_quotes AS quotes, "
-                       "r.note AS note, r.dataset AS dataset, r.source_documents AS docs")
+    rows = run(driver, "MATCH ()-[r:ARMS_TRANSFER]->() RETURN r.title AS title, r.sourceQuotes AS quotes, "
+                       "r.note AS note, r.dataset AS dataset, r.sourceDocuments AS docs")
     assert rows == [{"title": HOSTILE[0], "quotes": [HOSTILE[6]], "note": HOSTILE[6], "dataset": HOSTILE[5],
                      "docs": [HOSTILE[8]]}]
     names = {r["id"]: r["name"] for r in run(driver, "MATCH (a:Actor) RETURN a.id AS id, a.name AS name")}
     assert names == {"TUR": HOSTILE[0], "AZE": HOSTILE[9], "KAZ": HOSTILE[2], "evil-co": HOSTILE[4]}
 
     # and out again through a saved query
-    tie = query(conn, "tie", "tie_id=tur-aze-1")
-    assert [(r["title"], r["from"], r["to"]) for r in tie] == [(HOSTILE[0], "evil-co", "AZE")]
+    tie = query(conn, "tie", "tieId=tur-aze-1")
+    assert [(r["title"], r["participants"]) for r in tie] == [(HOSTILE[0], ["evil-co", "AZE"])]
     assert intact(driver)
 
 
@@ -144,24 +144,22 @@ def test_hostile_ids_are_parameters_too(store):
     conn, driver = store
     dataset = hostile_dataset()
     load_into(driver, "neo4j", dataset)
-    load_into(driver, "neo4j", dataset)  # idempotent through the MERGE path as well
+    load_into(driver, "neo4j", dataset)  # idempotent through the delete-and-create path as well
     expected = expected_counts(dataset)
     stored = database_counts(driver, "neo4j")
     assert (stored.labels, stored.relationships, stored.ties) == (expected.labels, expected.relationships, expected.ties)
-    assert sum(stored.relationships.values()) == 1 + 6 + 1
+    assert sum(stored.relationships.values()) == 1 + 4 + 1  # the 4-party exercise: a node, 4 participants
     assert intact(driver)
     assert sorted(r["id"] for r in run(driver, "MATCH (a:Actor) RETURN a.id AS id")) == sorted(dataset.actors)
-    stored_ties = run(driver, "MATCH (a:Actor)-[r]->(b:Actor) RETURN type(r) AS t, r.tie_id AS id, r.pair AS pair, "
-                              "a.id AS a, b.id AS b")
+    stored_ties = run(driver, "MATCH (a:Actor)-[r]->(b) RETURN type(r) AS t, coalesce(r.tieId, b.tieId) AS id")
     assert {r["id"] for r in stored_ties} == {t.id for t in dataset.ties}
-    assert all(r["pair"] == f"{r['a']}|{r['b']}" for r in stored_ties)
-    assert {r["t"] for r in stored_ties} == {"ARMS_TRANSFER", "JOINT_EXERCISE", "MEMBERSHIP"}
+    assert {r["t"] for r in stored_ties} == {"ARMS_TRANSFER", "PARTICIPATED_IN", "MEMBERSHIP"}
 
     # a hostile value given as --param is compared, not run
     ties = query(conn, "actor_ties", f"actor={HOSTILE[0]}")
     assert {r["type"]: sorted(r["partners"]) for r in ties} == {
         "ARMS_TRANSFER": [HOSTILE[2]], "JOINT_EXERCISE": sorted([HOSTILE[2], HOSTILE[6], HOSTILE[9]])}
-    assert [r["title"] for r in query(conn, "tie", f"tie_id={HOSTILE[7]}")] == [HOSTILE[8]]
+    assert [r["title"] for r in query(conn, "tie", f"tieId={HOSTILE[7]}")] == [HOSTILE[8]]
     assert intact(driver)
 
 
@@ -198,7 +196,7 @@ def test_query_params_crafted_as_cypher_are_not_executed(store, value):
     CliRunner().invoke(app, ["load", "--data", str(Path(__file__).parent / "fixtures" / "store")], env=env_for(conn))
     before = database_counts(driver, "neo4j")
     assert query(conn, "actor_ties", f"actor={value}") == []
-    assert query(conn, "tie", f"tie_id={value}", write=True) == []  # even a write transaction only compares
+    assert query(conn, "tie", f"tieId={value}", write=True) == []  # even a write transaction only compares
     assert database_counts(driver, "neo4j") == before
     assert intact(driver)
 

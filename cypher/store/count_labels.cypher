@@ -1,6 +1,16 @@
-// Load summary: actor nodes by label.
-MATCH (a:Actor)
-UNWIND labels(a) AS label
+// Load summary: actor, tie and coverage nodes by label ($labels: the labels to report).
+CALL () {
+  MATCH (a:Actor)
+  UNWIND labels(a) AS label
+  RETURN label
+  UNION ALL
+  MATCH (t:Tie)
+  UNWIND labels(t) AS label
+  RETURN label
+  UNION ALL
+  MATCH (c:Coverage)
+  RETURN 'Coverage' AS label
+}
 WITH label WHERE label IN $labels
 RETURN label, count(*) AS nodes
 ORDER BY label

@@ -1,5 +1,4 @@
-// store.writer, once per load: how many relationships of type {{REL_TYPE}} the database holds
-// (answered from Neo4j's counts store, without a scan).  When every vocabulary type has none,
-// every batch takes the CREATE fast path without asking find_ties.cypher.
+// store.writer and the load summary: how many relationships of type {{REL_TYPE}} the database
+// holds (answered from Neo4j's counts store, without a scan).
 MATCH ()-[r:{{REL_TYPE}}]->()
 RETURN count(r) AS relationships

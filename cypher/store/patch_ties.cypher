@@ -1,10 +1,9 @@
 // tiegraph load --bulk, after the import and the indexes: the tie properties a CSV field cannot
 // carry exactly (an empty list, a list item with white space at an end, an attribute name the
-// importer's header would misread), set on every relationship of the tie.
+// importer's header would misread), set on the tie's relationship.
 // {{REL_TYPE}} is replaced by a relationship type of the vocabulary, never by user text.
-// $rows = [{tie_id, props}]; returns the relationships written (checked against the plan).
+// $rows = [{tieId, props}]; returns the relationships written (checked against the plan).
 UNWIND $rows AS row
-MATCH (:Actor)-[r:{{REL_TYPE}} {tie_id: row.tie_id}]->(:Actor)
-USING INDEX SEEK r:{{REL_TYPE}}(tie_id)
+MATCH (:Actor)-[r:{{REL_TYPE}} {tieId: row.tieId}]->(:Actor)
 SET r += row.props
 RETURN count(r) AS written
