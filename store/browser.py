@@ -6,19 +6,19 @@ Neo4j 5.26 serves, in place of the Browser in its jar, the newest
 ``neo4j-browser*.zip`` it finds in its web directory (``internal.dbms.web_dir_path``,
 see store.server_config); so ``install`` writes that zip: the Browser's own files
 plus ``tiegraph/guide.html`` and ``tiegraph/style.grass``.  Same origin, no extra
-process, no CORS, nothing fetched from outside the machine.
+process, no CORS, nothing fetched from outside the machine.  With Docker, whose
+image keeps its own Browser, ``guide_server`` serves the same files beside it.
 
 The guide is generated from ``cypher/*.cypher`` at every server start, so it
 follows the saved queries: one slide per file, its question as the title, its
 notes, and runnable blocks Browser puts into the editor on a click: the
-parameters (one ``:params`` map, when the query has any), then the query.  ``guide_files`` also writes the same files to a
-plain directory, for the Docker service (docker-compose.yml serves them next to
-the official image).
+parameters (one ``:params`` map, when the query has any), then the query.
 """
 
 from __future__ import annotations
 
 import html
+import http.server
 import re
 import shutil
 import zipfile
@@ -188,14 +188,32 @@ def guide_files(queries: list[SavedQuery] | None = None) -> dict[str, bytes]:
     return {"guide.html": page, GUIDE_DIR: page, "style.grass": grass().encode("utf-8")}
 
 
-def write_guide_dir(target: Path) -> list[Path]:
-    """Write the guide files into ``target`` (for a web server other than Neo4j's, e.g. Docker's)."""
-    target.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, data in guide_files().items():
-        (target / name).write_bytes(data)
-        written.append(target / name)
-    return written
+def guide_server(port: int, host: str = "127.0.0.1") -> http.server.ThreadingHTTPServer:
+    """An HTTP server of the guide files alone, for a Neo4j that cannot serve them itself (Docker).
+
+    The official image's Browser comes from its jar; docker-compose.yml runs this beside it in
+    a stock Python container (this module needs the standard library only) and points
+    Browser's post-connect command and allowlist at it.  Browser fetches from another origin
+    there, hence ``Access-Control-Allow-Origin``.  The files are made once, at start.
+    """
+    files = guide_files()
+    types = {"html": "text/html; charset=utf-8", "grass": "text/plain; charset=utf-8"}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # the name http.server calls
+            name = self.path.split("?")[0].strip("/")
+            body = files.get(name)
+            self.send_response(200 if body is not None else 404)
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.send_header("Content-Type", types.get(name.rpartition(".")[2], types["html"]))
+            self.send_header("Content-Length", str(len(body or b"")))
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def log_message(self, format: str, *args: object) -> None:  # quiet: no line per request
+            pass
+
+    return http.server.ThreadingHTTPServer((host, port), Handler)
 
 
 def install(workdir: Path, lib: Path, web_dir: str = "web") -> Path:

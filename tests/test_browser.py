@@ -16,15 +16,21 @@ from __future__ import annotations
 import html
 import os
 import re
+import threading
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import neo4j
 import pytest
+import yaml
+from helpers import REPO
 from neo4j_fixtures import in_ci
 
 from tiegraph.store import browser
 from tiegraph.store.cypher import CYPHER_DIR, library_queries
 from tiegraph.store.server import ServerInfo
+from tiegraph.store.server_config import browser_settings
 
 CHROMIUM = os.environ.get("TIEGRAPH_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -168,3 +174,37 @@ def test_style_colours_kinds_sizes_degree_bands_and_captions() -> None:
     assert [browser.degree_band(d) for d in (None, 0, 2, 3, 10, 11, 20, 21, 500)] == [
         "DegreeBand1", "DegreeBand1", "DegreeBand1", "DegreeBand2", "DegreeBand3", "DegreeBand4", "DegreeBand4",
         "DegreeBand5", "DegreeBand5"]
+
+
+def test_guide_server_for_docker_serves_the_files_with_cors() -> None:
+    httpd = browser.guide_server(0)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    try:
+        for name, data in browser.guide_files().items():
+            with urllib.request.urlopen(f"{base}/{name}", timeout=10) as response:
+                assert response.read() == data
+                assert response.headers["Access-Control-Allow-Origin"] == "*"  # Browser is on another port
+        with pytest.raises(urllib.error.HTTPError, match="404"):
+            urllib.request.urlopen(f"{base}/../store/browser.py", timeout=10)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_docker_compose_configures_browser_as_the_local_server_does() -> None:
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text(encoding="utf-8"))
+    env = compose["services"]["neo4j"]["environment"]
+    local = browser_settings(7474)
+
+    def docker(key: str) -> str:  # the image's naming: "." -> "_", "_" -> "__"
+        return "NEO4J_" + key.replace("_", "__").replace(".", "_")
+
+    for key in ("client.allow_telemetry", "dbms.usage_report.enabled",
+                "dbms.security.http_static_content_security_policy_header"):
+        assert env[docker(key)] == local[key], key
+    guide = "http://localhost:${NEO4J_GUIDE_PORT:-7475}"
+    assert env[docker("browser.post_connect_cmd")] == f"style {guide}/style.grass; guide {guide}/guide.html"
+    assert env[docker("browser.remote_content_hostname_whitelist")].split(",")[0] == guide
+    assert "guide_server(7475, '0.0.0.0')" in " ".join(compose["services"]["guide"]["command"])
