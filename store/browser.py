@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import http.server
+import os
 import re
 import shutil
 import zipfile
@@ -228,11 +229,17 @@ def install(workdir: Path, lib: Path, web_dir: str = "web") -> Path:
         raise StoreError(f"no neo4j-browser jar in {lib}: delete that directory to fetch the jars again")
     target = workdir / web_dir / ARCHIVE_NAME
     target.parent.mkdir(parents=True, exist_ok=True)
-    # The Browser part is the same at every start: repacked once (~1 s), then copied (names that
-    # do not match neo4j-browser*.zip, so the server never picks up a base or a half-written file).
-    base = target.with_name(f"base-{jars[-1].stem}.zip")
+    # The Browser part is the same at every start: repacked once per jar cache (~1 s), then copied
+    # (names that do not match neo4j-browser*.zip, so the server never picks up a base or a
+    # half-written file); a read-only jar cache gets its base in the work directory instead.
+    base = lib.parent / f"base-{jars[-1].stem}.zip"
     if not base.is_file():
-        _repack(jars[-1], base)
+        try:
+            _repack(jars[-1], base)
+        except OSError:
+            base = target.with_name(base.name)
+            if not base.is_file():
+                _repack(jars[-1], base)
     partial = target.with_name(ARCHIVE_NAME + ".partial")
     shutil.copyfile(base, partial)
     with zipfile.ZipFile(partial, "a", zipfile.ZIP_DEFLATED) as out:
@@ -247,7 +254,7 @@ def install(workdir: Path, lib: Path, web_dir: str = "web") -> Path:
 
 def _repack(jar_path: Path, target: Path) -> None:
     """The ``browser/`` tree of the jar as a zip Neo4j can unpack: every directory before its files."""
-    partial = target.with_name(target.name + ".partial")
+    partial = target.with_name(f"{target.name}.{os.getpid()}.partial")  # concurrent starts: each its own
     with zipfile.ZipFile(jar_path) as jar, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
         files = [i for i in jar.infolist() if i.filename.startswith("browser/") and not i.is_dir()]
         names = [i.filename for i in files]
