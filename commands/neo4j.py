@@ -28,11 +28,11 @@ PasswordOpt = Annotated[str | None, typer.Option(
                        "one saved in state.json by an earlier start, else a generated one). It is fixed at the "
                        "first start of a work directory.", show_default=False)]
 BoltPortOpt = Annotated[int | None, typer.Option(
-    "--bolt-port", help="Bolt port on 127.0.0.1 (default: the last one used, else a free one).", show_default=False)]
+    "--bolt-port", min=1, max=65535, help="Bolt port on 127.0.0.1 (default: the last one used, else a free one).", show_default=False)]
 HttpPortOpt = Annotated[int | None, typer.Option(
-    "--http-port", help="HTTP/Browser port on 127.0.0.1 (default: the last one used, else a free one).",
+    "--http-port", min=1, max=65535, help="HTTP/Browser port on 127.0.0.1 (default: the last one used, else a free one).",
     show_default=False)]
-TimeoutOpt = Annotated[float, typer.Option("--timeout", help="Seconds to wait for the server to answer.")]
+TimeoutOpt = Annotated[float, typer.Option("--timeout", min=1, help="Seconds to wait for the server to answer.")]
 HeapOpt = Annotated[str | None, typer.Option(
     "--heap", help=f"JVM heap, e.g. 2g (default: $TIEGRAPH_NEO4J_HEAP or {server.DEFAULT_HEAP}); kept for later "
                    "restarts (tiegraph load --bulk).", show_default=False)]

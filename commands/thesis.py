@@ -68,7 +68,7 @@ NullOpt = Annotated[Null, typer.Option(
     "--null", help="Permutation null: uniform (tie years drawn uniformly over the years) or shuffle "
                    "(years permuted among ties, yearly volume kept).")]
 PermutationsOpt = Annotated[int, typer.Option("--permutations", help="Draws of the permutation null (0: skip).")]
-SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the permutation null (same seed, same result).")]
+SeedOpt = Annotated[int, typer.Option("--seed", min=0, max=2**32 - 1, help="Seed of the permutation null (same seed, same result).")]
 AlphaOpt = Annotated[float, typer.Option("--alpha", help="Significance level of the verdict's rules.")]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json, csv or markdown.")]
 OutOpt = Annotated[Path | None, typer.Option(

@@ -107,6 +107,12 @@ def test_a_missing_output_directory_is_created(runner, tmp_path):
     (["report", "--top", "0"],
      "Error: tiegraph report: Invalid value for '--top': Input should be greater than or equal to 1 "
      "(see 'tiegraph report --help')"),
+    (["thesis", "--seed", "-5"],
+     "Error: tiegraph thesis: Invalid value for '--seed': Input should be greater than or equal to 0 "
+     "(see 'tiegraph thesis --help')"),
+    (["neo4j", "start", "--bolt-port", "99999"],
+     "Error: tiegraph neo4j start: Invalid value for '--bolt-port': Input should be less than or equal to 65535 "
+     "(see 'tiegraph neo4j start --help')"),
     (["nope"], "Error: tiegraph: No such command 'nope'. (see 'tiegraph --help')"),
 ])
 def test_usage_errors_are_one_line_exit_2(runner, tmp_path, args, expected):
