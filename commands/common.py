@@ -55,7 +55,9 @@ def handle_errors(func: F) -> F:
             sys.stderr.close()
             raise typer.Exit(0) from None
         except OSError as exc:  # what the output checks cannot foresee: a full disk, a vanished directory
-            where = f"{exc.filename}: " if exc.filename else ""
+            from tiegraph.exports.files import shown
+
+            where = f"{shown(exc.filename)}: " if exc.filename else ""
             fail(f"{where}{exc.strerror or exc}")
     return wrapper  # type: ignore[return-value]
 

@@ -38,9 +38,14 @@ _KEEP = 120
 Writer = Callable[[str], object]
 
 
-def _shown(path: Path) -> str:
-    """The path as an error line shows it: a 5,000-character name is cut, not printed whole."""
-    text = str(path)
+#: characters that would break the one error line (a file name may hold a line break)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def shown(path: Path | str) -> str:
+    """The path as an error line shows it: control characters escaped, a 5,000-character name cut."""
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}",
+                        str(path))
     return text if len(text) <= 120 else f"{text[:60]}…{text[-20:]} ({len(text)} characters)"
 
 
@@ -62,10 +67,10 @@ def _check_names(path: Path, label: str) -> None:
     limit = _name_max(_nearest_existing(path))
     for part in path.parts:
         if len(os.fsencode(part)) > limit:
-            raise UsageError(f"{label} '{_shown(path)}': name too long ({len(os.fsencode(part))} bytes, "
+            raise UsageError(f"{label} '{shown(path)}': name too long ({len(os.fsencode(part))} bytes, "
                              f"the file system allows {limit})")
     if len(os.fsencode(str(path))) >= 4096:
-        raise UsageError(f"{label} '{_shown(path)}': path too long")
+        raise UsageError(f"{label} '{shown(path)}': path too long")
 
 
 def _probe(directory: Path, label: str, path: Path) -> None:
@@ -76,7 +81,7 @@ def _probe(directory: Path, label: str, path: Path) -> None:
     except FileExistsError:
         return
     except OSError as exc:
-        raise UsageError(f"{label} '{_shown(path)}': cannot write in '{_shown(directory)}': "
+        raise UsageError(f"{label} '{shown(path)}': cannot write in '{shown(directory)}': "
                          f"{exc.strerror or exc}") from None
     os.close(fd)
     probe.unlink(missing_ok=True)
@@ -86,7 +91,7 @@ def _writable_ancestor(path: Path, label: str) -> Path:
     """The nearest existing ancestor of a path to be created: it must be a directory we can write in."""
     ancestor = _nearest_existing(path)
     if not ancestor.is_dir():
-        raise UsageError(f"{label} '{_shown(path)}': '{_shown(ancestor)}' is not a directory")
+        raise UsageError(f"{label} '{shown(path)}': '{shown(ancestor)}' is not a directory")
     _probe(ancestor, label, path)
     return ancestor
 
@@ -99,14 +104,14 @@ def check_output_file(path: Path | str, label: str = "output file") -> Path:
     path = Path(path)
     _check_names(path, label)
     if path.is_dir():
-        raise UsageError(f"{label} '{_shown(path)}': is a directory; give a file name")
+        raise UsageError(f"{label} '{shown(path)}': is a directory; give a file name")
     parent = path.parent
     if not parent.exists():
-        raise UsageError(f"{label} '{_shown(path)}': directory '{_shown(parent)}' does not exist")
+        raise UsageError(f"{label} '{shown(path)}': directory '{shown(parent)}' does not exist")
     if not parent.is_dir():
-        raise UsageError(f"{label} '{_shown(path)}': '{_shown(parent)}' is not a directory")
+        raise UsageError(f"{label} '{shown(path)}': '{shown(parent)}' is not a directory")
     if path.exists() and not path.is_file():
-        raise UsageError(f"{label} '{_shown(path)}': exists and is not a regular file")
+        raise UsageError(f"{label} '{shown(path)}': exists and is not a regular file")
     _probe(parent, label, path)
     sweep_stale(parent)
     return path
@@ -125,10 +130,10 @@ def check_output_dir(path: Path | str, label: str = "output directory",
         _check_names(path / name, label)
     if path.exists() or path.is_symlink():
         if not path.is_dir():
-            raise UsageError(f"{label} '{_shown(path)}': is a file, not a directory")
+            raise UsageError(f"{label} '{shown(path)}': is a file, not a directory")
         for name in files:
             if (path / name).is_dir():
-                raise UsageError(f"{label} '{_shown(path)}': '{name}' in it is a directory")
+                raise UsageError(f"{label} '{shown(path)}': '{name}' in it is a directory")
         _probe(path, label, path)
         sweep_stale(path)
         return path

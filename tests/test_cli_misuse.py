@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tiegraph.cli import app
@@ -174,6 +174,8 @@ OPTIONS = st.lists(st.one_of(
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example(command="gexf", name="\r", options=[], where="missing-dir")  # found by hypothesis: a line break
+@example(command="csv", name="x\n" * 200, options=[("--full",)], where="here")
 @given(command=st.sampled_from(["gexf", "graphml", "csv"]), name=NAMES, options=OPTIONS,
        where=st.sampled_from(["here", "missing-dir", "a-file", "a-dir"]))
 def test_random_options_and_paths_never_give_a_traceback(runner, place, command, name, options, where):
