@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tiegraph.analysis.coverage_series import Layer, series_mask
+from tiegraph.analysis.coverage_series import Layer
 from tiegraph.analysis.nulls import LinkIndex, SeriesKernel, draw_starts, link_index
 from tiegraph.analysis.temporal import Activity, Scope, TieTable, in_scope_ties
 from tiegraph.analysis.trend import MIN_YEARS, ChangePoint, Trend, mann_kendall, mk_s, pettitt, upper_p
@@ -96,11 +96,20 @@ class EvidenceRow:
 
 @dataclass
 class TieData:
-    """The tie tables of one run, built once: per projection, with the per-tie tentative flags."""
+    """The tie tables of one run, built once: per projection, with the per-tie tentative flags.
+
+    ``absorbed``: the cross-dataset duplicates merged into each kept tie
+    (``loaders.overlap.merge_dataset``, ``Dataset.overlaps``) as ``{kept tie id:
+    datasets it absorbed}``.  A dataset's own series counts the ties it shares
+    with another dataset too (an exercise in JME and MME is in both series),
+    while the union counts each tie once.
+    """
 
     tables: dict[str, TieTable]
     tentative: dict[str, np.ndarray]
     coverage: dict[str, Coverage]
+    absorbed: dict[str, set[str]] = field(default_factory=dict)
+    _members: dict[tuple, np.ndarray] = field(default_factory=dict)
     _indexes: dict[tuple, LinkIndex] = field(default_factory=dict)
     _scoped: dict[tuple, np.ndarray] = field(default_factory=dict)
 
@@ -121,7 +130,29 @@ class TieData:
         return self._scoped[key]
 
 
-def _types_of(cov: Coverage, layer: Layer) -> list[str]:
+    def member(self, projection: str, dataset: str) -> np.ndarray:
+        """Bool per tie: the tie is ``dataset``'s, or a tie of another dataset that absorbed its duplicate."""
+        key = (projection, dataset)
+        if key not in self._members:
+            table = self.tables[projection]
+            self._members[key] = np.array([d == dataset or dataset in self.absorbed.get(i, ())
+                                           for i, d in zip(table.ids, table.datasets)], dtype=bool)
+        return self._members[key]
+
+    def counts(self, projection: str, datasets: Sequence[str], layer: str) -> np.ndarray:
+        """Bool per tie: it may count in the series of ``datasets`` (a union: any of them) for ``layer``
+        (institutional, activity or one tie type), within each dataset's coded tie types."""
+        table = self.tables[projection]
+        kinds = np.array(table.types, dtype=object)
+        out = np.zeros(len(table.ids), dtype=bool)
+        for name in datasets:
+            cov = self.coverage[name]
+            coded = _types_of(cov, layer) if layer in LAYERS else [t for t in cov.tie_types if t == layer]
+            out |= self.member(projection, name) & np.isin(kinds, coded)
+        return out
+
+
+def _types_of(cov: Coverage, layer: str) -> list[str]:
     wanted = "standing" if layer == "institutional" else "event"
     return [t for t in cov.tie_types if t in TIE_TYPES and TIE_TYPES[t].temporal == wanted]
 
@@ -132,10 +163,7 @@ def _row(data: TieData, *, source: str, members: Sequence[str], kind: str, layer
     table = data.tables[spec.projection]
     if not years:
         return EvidenceRow(source, tuple(members), kind, layer, spec, (), (), 0, None, None, None, 0, alpha)
-    by_layer: Layer = layer if layer in LAYERS else "all"
-    may_count, _ = series_mask(table, years, data.coverage, datasets=members, layer=by_layer,
-                               types=None if layer in LAYERS else [layer])
-    counts = np.asarray(may_count.any(axis=1), dtype=bool)
+    counts = data.counts(spec.projection, members, layer)
     if not spec.tentative:
         counts &= ~data.tentative[spec.projection]
     scoped = data.scoped(spec.projection, scope)
@@ -196,11 +224,10 @@ def _type_rows(data: TieData, cov: Coverage, types: Sequence[str], spec: Spec, s
     """Rows for each type of a layer with at least ``MIN_TYPE_TIES`` scope ties in the dataset."""
     table = data.tables[spec.projection]
     scoped = data.scoped(spec.projection, options["scope"])
-    names = np.array(table.datasets, dtype=object)
     kinds = np.array(table.types, dtype=object)
     out = []
     for tie_type in types:
-        if int(np.sum(scoped & (names == cov.dataset) & (kinds == tie_type))) >= MIN_TYPE_TIES:
+        if int(np.sum(scoped & data.member(spec.projection, cov.dataset) & (kinds == tie_type))) >= MIN_TYPE_TIES:
             out.append(_row(data, source=cov.dataset, members=[cov.dataset], kind=cov.kind, layer=tie_type,
                             spec=spec, years=_covered(cov, span), **options))
     return out

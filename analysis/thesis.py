@@ -151,7 +151,10 @@ def tie_data(dataset: Dataset, options: ThesisOptions) -> TieData:
         coverage = coverage or dataset_coverage(table, dataset.coverage)
         tables[projection], _ = censor(table, coverage)
         flags[projection] = np.array([i in tentative_ids for i in table.ids], dtype=bool)
-    return TieData(tables, flags, coverage)
+    absorbed: dict[str, set[str]] = {}
+    for pair in dataset.overlaps:
+        absorbed.setdefault(str(pair["kept"]), set()).add(str(pair["duplicate_dataset"]))
+    return TieData(tables, flags, coverage, absorbed)
 
 
 def specifications(options: ThesisOptions) -> tuple[list[Spec], list[Spec]]:

@@ -60,7 +60,7 @@ def _p(p: float) -> str:
     return text if text.startswith("<") else f"={text}"
 
 
-def _listed(rows: Sequence[EvidenceRow], limit: int = 3) -> str:
+def _listed(rows: Sequence[EvidenceRow], limit: int = 6) -> str:
     shown = "; ".join(effect(r) for r in rows[:limit])
     return shown + (f"; and {len(rows) - limit} more" if len(rows) > limit else "")
 

@@ -98,12 +98,7 @@ def null_before_after(data_dirs: list[Path], first: int, draws: int, before_draw
         if row.trend is None:
             continue
         table = data.tables["clique"]
-        from tiegraph.analysis.coverage_series import series_mask
-
-        layer = row.layer if row.main_layer else "all"
-        may, _ = series_mask(table, row.years, data.coverage, datasets=row.members, layer=layer,  # type: ignore[arg-type]
-                             types=None if row.main_layer else [row.layer])
-        counts = may.any(axis=1) & ~data.tentative["clique"]
+        counts = data.counts("clique", row.members, row.layer) & ~data.tentative["clique"]
         scoped = data.scoped("clique", TURKIC_SIX)
         with np.errstate(invalid="ignore"):
             pool = np.flatnonzero(counts & scoped & (table.start >= row.years[0]) & (table.start <= row.years[-1]))

@@ -148,6 +148,23 @@ def test_censored_open_ties_stay_in_force_to_the_coverage_end(tmp_path):
     assert rows["seeds"].values == pytest.approx([0, 0] + [1 / 15] * 10 + [0] * 17)
 
 
+def test_a_tie_in_two_datasets_counts_in_both_series_and_once_in_the_union(tmp_path):
+    # the same exercise (same pair, same day) coded by alpha and beta: the overlap pass keeps one
+    shared = [exercise(d, 2005, ("TUR", "AZE"), 0) | {"start": "2005-06-01"} for d in ("alpha", "beta")]
+    own = [exercise("alpha", 2008, ("KAZ", "KGZ"), 1), exercise("beta", 2009, ("UZB", "TKM"), 1)]
+    root = write(tmp_path / "d", shared + own, [coverage(d, 2000, 2014, "systematic", ["joint_exercise"])
+                                                for d in ("alpha", "beta")])
+    from tiegraph.commands.common import load
+
+    data = load([root])
+    assert len(data.ties) == 3 and len(data.overlaps) == 1
+    result = run_thesis(data, options(permutations=0))
+    rows = {r.source: r for r in result.evidence if r.spec.projection == "clique"}
+    year = {r: dict(zip(rows[r].years, rows[r].values)) for r in rows}
+    assert year["alpha"][2005] == year["beta"][2005] == year["union"][2005] == pytest.approx(1 / 15)
+    assert (rows["alpha"].ties, rows["beta"].ties, rows["union"].ties) == (2, 2, 3)
+
+
 def test_same_inputs_and_seed_give_identical_output(two_systematic, runner):
     args = ["thesis", "-d", str(two_systematic), "--from", "2000", "--to", "2014", "--permutations", "100",
             "--format", "json"]
