@@ -75,9 +75,14 @@ def derive_coverage(table: TieTable, dataset: str) -> Coverage | None:
 
 
 def dataset_coverage(table: TieTable, declared: Mapping[str, Coverage]) -> dict[str, Coverage]:
-    """The coverage of every dataset with ties in ``table``: declared, else derived (sorted by name)."""
+    """Every ``declared`` coverage, and a derived one for each dataset with ties in ``table`` that
+    declares none (sorted by name).
+
+    A declared dataset counts even when no tie of it passed the filters: in the
+    years and types it covers, its series is then zero, not missing.
+    """
     out: dict[str, Coverage] = {}
-    for name in sorted(set(table.datasets)):
+    for name in sorted(set(table.datasets) | set(declared)):
         coverage = declared.get(name) or derive_coverage(table, name)
         if coverage is not None:
             out[name] = coverage
@@ -126,14 +131,17 @@ def _layer_types(types: Collection[str], layer: Layer) -> set[str]:
 
 
 def series_mask(table: TieTable, years: Sequence[int], coverage: Mapping[str, Coverage], *,
-                datasets: Collection[str], layer: Layer = "all",
-                types: Collection[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+                datasets: Collection[str], layer: Layer = "all", types: Collection[str] | None = None,
+                cumulative: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """(ties x years bool: the tie may count that year, years bool: the series is defined that year).
 
     A tie may count in a year when its dataset is one of ``datasets``, covers
     that year and the tie's type, and the tie is of ``layer`` (and of
     ``types``, when given).  A year is defined when one of ``datasets``
     covers it and codes at least one type of the layer (and of ``types``).
+    ``cumulative``: "formed by that year" stays true after the dataset's
+    coverage ends, so a tie its dataset observed forming (start year covered)
+    may count in every later defined year, not only in covered ones.
     """
     y = np.asarray(list(years), dtype=int)
     may_count = np.zeros((len(table.ids), len(y)), dtype=bool)
@@ -154,7 +162,13 @@ def series_mask(table: TieTable, years: Sequence[int], coverage: Mapping[str, Co
         in_years = (y >= cov.first_year) & (y <= cov.last_year)
         defined |= in_years
         rows = wanted & (names == name) & np.isin(np.array(table.types, dtype=object), sorted(coded))
-        may_count[rows] |= in_years
+        if cumulative:
+            with np.errstate(invalid="ignore"):
+                observed = rows & (table.start >= cov.first_year) & (table.start <= cov.last_year)
+            may_count[observed] = True
+            may_count[rows & ~observed] |= in_years
+        else:
+            may_count[rows] |= in_years
     return may_count, defined
 
 
@@ -209,7 +223,8 @@ def coverage_series(table: TieTable, *, years: Sequence[int], scope: Scope, cove
     years = [int(y) for y in years]
     chosen = [d for d in datasets if d in coverage]
     table, censored = censor(table, coverage)
-    may_count, defined = series_mask(table, years, coverage, datasets=chosen, layer=layer, types=types)
+    may_count, defined = series_mask(table, years, coverage, datasets=chosen, layer=layer, types=types,
+                                     cumulative=activity.mode == "cumulative")
     active = tie_activity(table, years, activity) & may_count
     kernel = kernel or DensityKernel(table, scope, activity=activity)
     tied, pairs = kernel.tied(active), kernel.pairs(active)

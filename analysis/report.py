@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from tiegraph.analysis.coverage_series import CoverageSeries, coverage_series, dataset_coverage
-from tiegraph.analysis.temporal import Activity, DensityKernel, Scope, TieTable, resolve_scope, tie_table
+from tiegraph.analysis.temporal import Activity, Scope, TieTable, resolve_scope, tie_table
 from tiegraph.graph.build import Level, Projection, TieFilter, build_graph, select_ties
 from tiegraph.graph.centrality import centrality
 from tiegraph.model.coverage import Coverage
@@ -60,10 +60,12 @@ def build_report(dataset: Dataset, options: ReportOptions) -> dict[str, Any]:
     last = options.last_year or options.tie_filter.end_year or (years[-1] if years else None)
     span = list(range(first, last + 1)) if first is not None and last is not None else []
 
-    coverage = dataset_coverage(table, dataset.coverage)
+    chosen = options.tie_filter.datasets
+    coverage = dataset_coverage(table, {name: c for name, c in dataset.coverage.items()
+                                        if chosen is None or name in chosen})
+    types = options.tie_filter.types
     series = {name: coverage_series(table, years=span, scope=options.scope, coverage=coverage,
-                                    datasets=list(coverage), activity=activity,
-                                    kernel=DensityKernel(table, options.scope, activity=activity))
+                                    datasets=list(coverage), activity=activity, types=types)
               for name, activity in DENSITY_MODES.items()}
     density_rows = [
         {"year": y, "ties_formed": series["flow"].ties_formed[i],
@@ -130,7 +132,7 @@ def by_year_sections(table: TieTable, span: list[int], options: ReportOptions,
     from tiegraph.analysis.yearly import records, yearly_measures
 
     censored, _ = censor(table, coverage)
-    mask, defined = series_mask(censored, span, coverage, datasets=list(coverage))
+    mask, defined = series_mask(censored, span, coverage, datasets=list(coverage), types=options.tie_filter.types)
     fixed = resolve_scope(options.scope)
     hub = options.hub if options.hub is not None and (fixed is None or options.hub in fixed) else None
     structure = []

@@ -178,3 +178,14 @@ def test_report_notes_where_the_union_changes_its_sources(table):
         {"column": "coverage", "years": "2011",
          "note": "the datasets covering the year change (-sys): from 2011 the series counts the ties of doc"},
     ]
+
+
+def test_cumulative_keeps_what_a_dataset_saw_formed_after_its_coverage_ends(table, coverage):
+    cumulative = Activity("cumulative")
+    union = series(table, coverage, ["sys", "doc"], activity=cumulative)
+    # sys saw AB (2006), BC (2007), AC (2008) formed: every pair is tied by 2008, and stays so in
+    # 2012-2014 although sys no longer covers those years; 2011 is still missing (nobody covers it)
+    assert union.density[:4] == pytest.approx((0.0, 1 / 3, 2 / 3, 1.0))
+    assert union.density[6] is None and union.density[7:] == pytest.approx((1.0, 1.0, 1.0))
+    doc = series(table, coverage, ["doc"], activity=cumulative)
+    assert doc.density[7:] == pytest.approx((1 / 3, 1.0, 1.0))
