@@ -239,7 +239,7 @@ def thesis(
 
     if out is not None:
         output_dir(out, "--out")
-    data_set = load(data)
+    data_set = load(data, dataset)
     options = thesis_options(data_set, scope=scope, types=types, start=start, end=end,
                              include_tentative=include_tentative, dataset=dataset, level=level,
                              projection=projection, mode=mode, duration=duration, window=window,
