@@ -17,6 +17,8 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import numpy as np
+
 from tiegraph.analysis.coverage_series import CoverageSeries, coverage_series, dataset_coverage
 from tiegraph.analysis.temporal import Activity, Scope, TieTable, resolve_scope, tie_table
 from tiegraph.graph.build import Level, Projection, TieFilter, build_graph, select_ties
@@ -217,17 +219,9 @@ def _constant_note(name: str, value: float, y0: int, y1: int, table: TieTable, s
 
 
 def _ranges(years: list[int]) -> str:
-    """'1993-1995, 1999' for [1993, 1994, 1995, 1999]."""
-    parts: list[str] = []
-    start = prev = years[0]
-    for y in [*years[1:], None]:
-        if y is not None and y == prev + 1:
-            prev = y
-            continue
-        parts.append(f"{start}-{prev}" if prev != start else str(start))
-        if y is not None:
-            start = prev = y
-    return ", ".join(parts)
+    """'1993-1995, 1999' for [1993, 1994, 1995, 1999] (sorted years)."""
+    runs = np.split(np.asarray(years), np.flatnonzero(np.diff(years) != 1) + 1)
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
 def mann_kendall(series: Mapping[int, float | None]) -> dict[str, float | str | int]:
