@@ -40,7 +40,7 @@ from tiegraph.exports.files import write_atomically
 from tiegraph.model.coverage import Coverage
 from tiegraph.model.errors import UsageError
 
-__all__ = ["NS", "TIMEFORMATS", "edge_spell", "gexf_tree", "read_gexf", "write_gexf"]
+__all__ = ["NS", "TIMEFORMATS", "edge_spell", "gexf_tree", "read_gexf", "write_gexf", "xml_safe"]
 
 NS = "http://gexf.net/1.3"
 _TYPES = {bool: "boolean", int: "integer", float: "double", str: "string"}
@@ -48,10 +48,15 @@ _TYPES = {bool: "boolean", int: "integer", float: "double", str: "string"}
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+def xml_safe(text: str) -> str:
+    """``text`` with the characters XML 1.0 cannot carry (NUL, ESC, lone surrogates …) as U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return _NOT_XML.sub("\ufffd", "" if value is None else str(value))
+    return xml_safe("" if value is None else str(value))
 
 
 def _declare(parent: ET.Element, cls: str, rows: list[dict[str, Any]]) -> None:

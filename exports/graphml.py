@@ -13,7 +13,8 @@ igraph, Cytoscape); Gephi merges those.
 
 GraphML declares one type per attribute key, so a missing value is written as
 the type's empty value ("" for text, -1 for a missing year) rather than left
-out inconsistently; booleans stay booleans.
+out inconsistently; booleans stay booleans.  Characters XML cannot carry become
+U+FFFD (``gexf.xml_safe``), so the file is always well-formed.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import networkx as nx
 
 from tiegraph.exports.edges import group_edges, summary
 from tiegraph.exports.files import write_atomically
+from tiegraph.exports.gexf import xml_safe
 from tiegraph.model.coverage import Coverage
 
 __all__ = ["INT_ATTRS", "gephi_ready", "write_atomically", "write_graphml"]
@@ -34,17 +36,19 @@ __all__ = ["INT_ATTRS", "gephi_ready", "write_atomically", "write_graphml"]
 INT_ATTRS = ("year", "end_year", "count", "n_sources")
 
 
-def _clean(attrs: Mapping[str, Any]) -> dict[str, Any]:
+def _clean(attrs: Mapping[str, Any], ints: tuple[str, ...] = INT_ATTRS) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in attrs.items():
-        if key in INT_ATTRS:
+        if key in ints:
             out[key] = -1 if value is None else int(value)
         elif value is None:
             out[key] = ""
-        elif isinstance(value, (bool, int, float, str)):
+        elif isinstance(value, str):
+            out[key] = xml_safe(value)
+        elif isinstance(value, (bool, int, float)):
             out[key] = value
         else:
-            out[key] = str(value)
+            out[key] = xml_safe(str(value))
     return out
 
 
@@ -76,8 +80,8 @@ def aggregated(graph: nx.MultiGraph, *, full: bool = False,
     for node, data in graph.nodes(data=True):
         simple.add_node(node, **_clean(data))
     for group in groups:
-        attrs = summary(group, coverage or {}, full=full, static=True)
-        simple.add_edge(group.source, group.target, label=group.label, weight=group.ties, **attrs)
+        attrs = _clean(summary(group, coverage or {}, full=full, static=True), ints=())
+        simple.add_edge(group.source, group.target, label=xml_safe(group.label), weight=group.ties, **attrs)
     return simple
 
 

@@ -265,3 +265,17 @@ def test_export_commands(runner, tmp_path):
     assert result.exit_code == 2
     assert result.stderr == ("Error: tiegraph export gexf: Invalid value for '--timeformat': Value error, "
                              "'decade' is not one of 'date', 'double'. (see 'tiegraph export gexf --help')\n")
+
+
+def test_characters_xml_cannot_carry_never_break_the_files(graph, tmp_path):
+    # the loader refuses them; the exporters still never write malformed XML (issue: NUL/ESC in a title)
+    bad = graph.copy()
+    (a, b, key) = next(iter(bad.edges(keys=True)))
+    bad.edges[a, b, key]["title"] = "nul\x00esc\x1bend"
+    bad.nodes[a]["name"] = "node\x00name"
+    write_gexf(bad, tmp_path / "bad.gexf", full=True)
+    write_graphml(bad, tmp_path / "bad.graphml", full=True)
+    write_graphml(bad, tmp_path / "tie.graphml", per_tie=True)
+    for name in ("bad.gexf", "bad.graphml", "tie.graphml"):
+        text = etree.tostring(etree.parse(str(tmp_path / name)), encoding="unicode")  # well-formed
+        assert "nul\ufffdesc\ufffdend" in text and "\x00" not in text and "\x1b" not in text, name
