@@ -93,8 +93,8 @@ def evidence_figure(result: ThesisResult) -> Figure:
     ax.axvline(0, color="#999999", linewidth=0.8, linestyle=":")
     ax.set_yticks(range(len(labels)), labels, fontsize=7)
     confidence = 1 - result.options.alpha
-    ax.set_xlabel(f"Sen slope of density per year with its {confidence:.0%} interval "
-                  "(green: rise, red: fall, grey: flat)")
+    ax.set_xlabel(f"Sen slope of density per year, {confidence:.0%} interval (green rise, red fall, grey flat)",
+                  fontsize=9)
     ax.set_title("Evidence: the trend of each dataset and layer", fontsize=11, loc="left")
     ax.spines[["top", "right"]].set_visible(False)
     return figure
