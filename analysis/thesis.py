@@ -151,10 +151,26 @@ def tie_data(dataset: Dataset, options: ThesisOptions) -> TieData:
         coverage = coverage or dataset_coverage(table, dataset.coverage)
         tables[projection], _ = censor(table, coverage)
         flags[projection] = np.array([i in tentative_ids for i in table.ids], dtype=bool)
+    coverage = filtered_coverage(coverage, options.tie_filter)
     absorbed: dict[str, set[str]] = {}
     for pair in dataset.overlaps:
         absorbed.setdefault(str(pair["kept"]), set()).add(str(pair["duplicate_dataset"]))
     return TieData(tables, flags, coverage, absorbed)
+
+
+def filtered_coverage(coverage: dict[str, Coverage], tie_filter: TieFilter) -> dict[str, Coverage]:
+    """What each dataset covers *of what the filters keep*: ``--dataset`` drops the others, ``--type``
+    narrows the tie types, so a dataset that codes none of the kept types of a layer has no row for it
+    (missing, not a series of zeros)."""
+    out = {}
+    for name, cov in coverage.items():
+        if tie_filter.datasets is not None and name not in tie_filter.datasets:
+            continue
+        kept = tuple(t for t in cov.tie_types if (tie_filter.types is None or t in tie_filter.types)
+                     and t not in tie_filter.exclude_types)
+        if kept:
+            out[name] = replace(cov, tie_types=kept)
+    return out
 
 
 def specifications(options: ThesisOptions) -> tuple[list[Spec], list[Spec]]:

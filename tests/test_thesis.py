@@ -12,6 +12,7 @@ import yaml
 from tiegraph.analysis.temporal import Activity
 from tiegraph.analysis.thesis import ThesisOptions, run_thesis
 from tiegraph.cli import app
+from tiegraph.graph.build import TieFilter
 from tiegraph.loaders.datadir import load_dataset
 from tiegraph.model.vocabulary import TURKIC_SIX
 
@@ -163,6 +164,16 @@ def test_a_tie_in_two_datasets_counts_in_both_series_and_once_in_the_union(tmp_p
     year = {r: dict(zip(rows[r].years, rows[r].values)) for r in rows}
     assert year["alpha"][2005] == year["beta"][2005] == year["union"][2005] == pytest.approx(1 / 15)
     assert (rows["alpha"].ties, rows["beta"].ties, rows["union"].ties) == (2, 2, 3)
+
+
+def test_type_and_dataset_filters_narrow_what_each_dataset_covers(two_systematic):
+    # beta codes only meetings: with --type joint_exercise it has no row (missing), not a row of zeros
+    data = load_dataset(two_systematic)
+    result = run_thesis(data, options(permutations=0, tie_filter=TieFilter(types=frozenset({"joint_exercise"}))))
+    assert {r.source for r in result.evidence} == {"alpha"}
+    assert result.verdict.label == "supported"
+    only_beta = run_thesis(data, options(permutations=0, tie_filter=TieFilter(datasets=frozenset({"beta"}))))
+    assert {r.source for r in only_beta.evidence} == {"beta"}
 
 
 def test_same_inputs_and_seed_give_identical_output(two_systematic, runner):
