@@ -4,9 +4,11 @@ Gephi recognises the columns Id, Label (nodes) and Source, Target, Type
 (Directed/Undirected), Id, Label, Weight, Kind (edges), and a ``timeset``
 column of intervals: ``<[2021.0, 2023.0]>`` (years) or
 ``<[2021-06-15, 2021-06-15]>`` (dates), ``Infinity`` for an open end, several
-separated by ``;``.  The edges are the groups of the dynamic GEXF
+separated by ``;``; in Gephi's import wizard choose "Time representation:
+Intervals".  The edges are the groups of the dynamic GEXF
 (``exports.edges``: one per actor pair, direction and tie type, Kind = the tie
-type, its merged spells as the timeset, ``ties``/``tie_ids`` listing its ties),
+type, its merged spells as the timeset, ``ties``/``tie_ids`` listing its ties,
+``dates`` the earliest start and latest end as written, ISO 8601 style: "2016-05/2018"),
 for the same reason: Gephi merges parallel edges and refuses overlapping
 intervals.  Both exports put a tie at the same place on the timeline.
 
@@ -45,7 +47,12 @@ def gephi_frames(graph: nx.MultiGraph, *, timeformat: str = "double", include_un
         row = {"Source": group.source, "Target": group.target,
                "Type": "Directed" if group.directed else "Undirected", "Id": group.id, "Label": group.label,
                "Weight": group.ties, "Kind": group.tie_type, "timeset": timeset(group.spells)}
-        row.update(summary(group, coverage or {}, full=full))
+        attrs = summary(group, coverage or {}, full=full)
+        first, last = attrs.pop("first"), attrs.pop("last")
+        # one text column: Gephi's spreadsheet importer types a column of "2021"/"2021-06" values as
+        # timestamps and then fails on a decade ("1990s")
+        row["dates"] = f"{first}/{last}" if first else ""
+        row.update(attrs)
         rows.append(row)
     edges = pd.DataFrame(rows) if rows else pd.DataFrame(columns=EDGE_COLUMNS)
     used = dict.fromkeys(n for g in groups for n in (g.source, g.target))

@@ -215,6 +215,8 @@ def test_csv_round_trip_for_gephi(graph, tmp_path):
     assert by_id.loc["AZE-TUR:alliance_treaty", "timeset"] == "<[2015.0, Infinity]>"
     assert by_id.loc["KAZ-TUR:defense_cooperation_agreement", "timeset"] == "<[2016.0, 2018.0]>"
     assert by_id.loc["AZE-TUR:alliance_treaty", "Type"] == "Undirected"
+    assert by_id.loc["KAZ-TUR:defense_cooperation_agreement", "dates"] == "2016-05/2018"  # as written
+    assert "first" not in edges.columns  # Gephi's wizard would type "2016-05" as a timestamp, then fail on "1990s"
     assert nodes.set_index("Id").loc["TUR", "timeset"] == "<[2014.0, Infinity]>"
     assert all(re.fullmatch(r"<\[[0-9.-]+, ([0-9.-]+|Infinity)\]>", t) for t in edges["timeset"])
 

@@ -1,9 +1,10 @@
 """Gephi's own importer takes the GEXF and GraphML exports whole.
 
 One JVM run of tests/gephi/GephiImport.java (gephi-toolkit 0.10.1 from Maven
-Central, headless) imports five files -- the bundled data as GEXF (dates and
-years) and GraphML, and the bundled data + the full DCAD and MME imports as
-GEXF and GraphML -- and reports what Gephi kept.  For each: no SEVERE issue and
+Central, headless) imports seven files -- the bundled data as GEXF (dates and
+years), GraphML and the edges table of the CSV export, and the bundled data +
+the full DCAD and MME imports as GEXF, GraphML and CSV edges -- and reports
+what Gephi kept.  For each: no SEVERE issue and
 no exception; every node and edge written is in Gephi's graph; the ``ties``
 Gephi holds add up to every tie edge of the graph and ``tie_ids`` name every
 tie; the GEXF's time bounds are the earliest start and the latest end of the
@@ -30,6 +31,7 @@ from helpers import REPO, SHARED
 
 from tiegraph.cli import app
 from tiegraph.commands.common import load
+from tiegraph.exports.csv_tables import write_gephi_csv
 from tiegraph.exports.edges import orient
 from tiegraph.exports.gexf import read_gexf, write_gexf
 from tiegraph.exports.graphml import write_graphml
@@ -130,31 +132,36 @@ def exported(tmp_path_factory):
         path = tmp / f"{name}.graphml"
         write_graphml(graph, path, coverage=data.coverage)
         files.append((path, "graphml", graph, None))
+        write_gephi_csv(graph, tmp / f"{name}-csv", timeformat="double", coverage=data.coverage)
+        files.append((tmp / f"{name}-csv" / "edges.csv", "csv", graph, "double"))
     written = {path: read_gexf(path) for path, kind, *_ in files if kind == "gexf"}
     return files, run_gephi([f[0] for f in files]), data.coverage, written
 
 
 def test_gephi_keeps_every_tie(exported):
     files, reports, _, gexfs = exported
-    assert len(files) == 5
+    assert len(files) == 7
     for path, kind, graph, timeformat in files:
         report = reports[str(path)]
         severe = [i for i in report["issues"] if i[0] in ("SEVERE", "CRITICAL")]
         assert (severe, report["exceptions"]) == ([], []), path.name
-        ties = dated(graph) if kind == "gexf" else [d for *_, d in graph.edges(data=True)]
+        ties = [d for *_, d in graph.edges(data=True)] if kind == "graphml" else dated(graph)
         assert report["ties"] == len(ties), path.name  # every tie edge is in one of Gephi's edges
         assert report["tie_ids"] == len({d["tie_id"] for d in ties}), path.name
         if kind == "graphml":
             assert report["nodes"] == graph.number_of_nodes(), path.name
             assert report["edges"] == len({frozenset(e) for e in graph.edges()}), path.name
             continue
-        written = gexfs[path]
-        assert written["defaultedgetype"] is None  # Gephi then reads each edge's own type
+        if kind == "csv":  # the same edges as the GEXF of the same data (nodes: their ends)
+            written = gexfs[path.parent.parent / path.parent.name.replace("-csv", "-date.gexf")]
+        else:
+            written = gexfs[path]
+            assert written["defaultedgetype"] is None  # Gephi then reads each edge's own type
         assert (report["nodes"], report["edges"]) == (len(written["nodes"]), len(written["edges"])), path.name
         directed = {(*orient(a, b, d)[:2], d["type"]) for a, b, d in graph.edges(data=True)
                     if d.get("date") and d["directed"]}
         assert report["directed"] == len(directed) > 0, path.name
-        assert report["timeformat"] == timeformat.upper()
+        assert report["timeformat"] == timeformat.upper(), path.name
         assert report["bounds"] == pytest.approx(expected_bounds(graph, timeformat)), path.name
 
 

@@ -9,9 +9,11 @@ import org.gephi.graph.api.Graph;
 import org.gephi.graph.api.GraphController;
 import org.gephi.graph.api.GraphModel;
 import org.gephi.graph.api.Interval;
+import org.gephi.graph.api.TimeRepresentation;
 import org.gephi.io.importer.api.Container;
 import org.gephi.io.importer.api.ImportController;
 import org.gephi.io.importer.api.Issue;
+import org.gephi.io.importer.plugin.file.spreadsheet.AbstractImporterSpreadsheet;
 import org.gephi.io.processor.plugin.DefaultProcessor;
 import org.gephi.project.api.ProjectController;
 import org.gephi.project.api.Workspace;
@@ -19,7 +21,8 @@ import org.openide.util.Lookup;
 
 /**
  * Imports each file given on the command line with Gephi's own importer (gephi-toolkit, headless),
- * exactly as Gephi's "Open graph file" does with its default settings, into a workspace of its own,
+ * as Gephi's "Open graph file" does with its default settings (a .csv: as an edges table with
+ * interval times, see below), into a workspace of its own,
  * and prints what Gephi kept, one tab-separated line per fact:
  *
  *   FILE path | NODES n | EDGES n | DIRECTED n | TYPES n (edge types, i.e. GEXF kinds) |
@@ -39,7 +42,18 @@ public class GephiImport {
             System.out.println("FILE\t" + path);
             try {
                 Workspace workspace = projects.newWorkspace(projects.getCurrentProject());
-                Container container = importer.importFile(new File(path));
+                File file = new File(path);
+                Container container;
+                if (path.endsWith(".csv")) {
+                    // an edges table, read as Gephi's spreadsheet wizard reads it once "Time representation:
+                    // Intervals" is chosen (the timeset column holds intervals; the default is timestamps)
+                    AbstractImporterSpreadsheet csv = (AbstractImporterSpreadsheet) importer.getFileImporter(file);
+                    csv.setFile(file);
+                    csv.setTimeRepresentation(TimeRepresentation.INTERVAL);
+                    container = importer.importFile(file, csv);
+                } else {
+                    container = importer.importFile(file);
+                }
                 if (container == null) {
                     System.out.println("EXCEPTION\tno importer took the file");
                 } else {
