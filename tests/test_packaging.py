@@ -79,7 +79,7 @@ def _run_installed(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_installed_cli_reads_its_bundled_dataset(installed: Path):
     done = _run_installed(installed, "validate")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "OK: 30 actors, 75 ties in 7 files"
+    assert done.stdout.strip() == "OK: 30 actors, 75 ties in 8 files"
 
 
 def test_installed_modules_come_from_the_install_not_the_tree(installed: Path):
