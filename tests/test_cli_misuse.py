@@ -191,3 +191,26 @@ def test_random_options_and_paths_never_give_a_traceback(runner, place, command,
         assert result.exit_code in (1, 2)
         one_error(result, result.exit_code)
     assert not [p for p in place.rglob("*") if "tiegraph-tmp" in p.name]
+
+
+REPORT_OPTIONS = st.lists(st.one_of(
+    st.tuples(st.just("--top"), st.integers(-5, 10**9).map(str) | st.text(max_size=4)),
+    st.tuples(st.sampled_from(["--from", "--to"]), st.integers(-3000, 12000).map(str)),
+    st.tuples(st.just("--scope"), st.text(st.sampled_from("TURAZEKGZ, x"), max_size=12)),
+    st.tuples(st.just("--format"), st.sampled_from(["table", "json", "csv", "markdown", "xml"])),
+    st.tuples(st.sampled_from(["--level", "--projection"]), st.sampled_from(["actor", "state", "star", "?"])),
+    st.tuples(st.sampled_from(["--dataset", "--type"]), st.sampled_from(["seeds", "sipri", "joint_exercise", ""])),
+    st.tuples(st.just("--source"), st.sampled_from(["files", "ftp"])),
+), max_size=4)
+
+
+@settings(max_examples=15, deadline=None)
+@given(options=REPORT_OPTIONS)
+def test_random_report_options_never_give_a_traceback(options):
+    from typer.testing import CliRunner
+
+    args = ["report", "-d", str(FIXTURE), *[part for option in options for part in option]]
+    result = CliRunner().invoke(app, args)
+    assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.exception)
+    if result.exit_code != 0:
+        one_error(result, result.exit_code)
