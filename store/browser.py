@@ -108,8 +108,8 @@ def parse_saved_query(path: Path) -> SavedQuery:
     query = "\n".join(body).strip().rstrip(";").rstrip()
     if not query:
         raise StoreError(f"{path}: no query after the header comments (the guide needs one)")
-    title = title or path.stem.replace("_", " ")
-    return SavedQuery(path.stem, title[:1].upper() + title[1:], " ".join(notes), example,
+    title, text = title or path.stem.replace("_", " "), " ".join(notes)
+    return SavedQuery(path.stem, title[:1].upper() + title[1:], text[:1].upper() + text[1:], example,
                       tuple(params), query)
 
 

@@ -155,7 +155,7 @@ def test_parse_keeps_question_notes_example_and_both_parameter_spellings(tmp_pat
     assert q.params == (("actor", "'TUR'"), ("year", "2020"))
     assert q.params_command() == ":params {actor: 'TUR', year: 2020}"
     assert q.example == "tiegraph query partners --param actor=TUR"
-    assert q.notes == "ties are counted once; undated ties come last."
+    assert q.notes == "Ties are counted once; undated ties come last."
     assert q.query == "MATCH (a:Actor {id: $actor}) // the actor\nWHERE a.year <= $year RETURN a"
 
 
