@@ -72,7 +72,7 @@ def start(workdir: WorkdirOpt = DEFAULT_WORKDIR, password: PasswordOpt = None, b
           pagecache: PagecacheOpt = None) -> None:
     """Start the local Neo4j server (or report the one already running) and print how to connect.
 
-    The first start downloads the Neo4j jars with Maven (about 140 MB, into
+    The first start downloads the Neo4j jars with Maven (about 146 MB, into
     ~/.cache/tiegraph; set TIEGRAPH_NEO4J_HOME to put them elsewhere).
     The server listens on 127.0.0.1 only; its log is WORKDIR/logs/neo4j.log.
 
