@@ -188,6 +188,8 @@ def summary(group: EdgeGroup, coverage: Mapping[str, Coverage], *, full: bool = 
         "datasets": _joined(m.get("dataset") for m in members),
         "conflict": any(bool(m.get("conflict")) for m in members),
         "censored": any(censored(m, coverage) for m in members),
+        # a standing tie with no end: in force as far as the data say ("last" is then only the latest known date)
+        "open": any(m.get("date") and not m.get("end") and m.get("temporal") != "event" for m in members),
         "undated": sum(1 for m in members if not m.get("date")),
     }
     if static:

@@ -62,11 +62,13 @@ def test_gexf_round_trip_edges_spells_and_attributes(graph, tmp_path, timeformat
     assert t4["attrs"] == {"ties": 1, "tie_ids": "t4-aselsan-uzb-2018", "tie_type": "arms_transfer",
                            "relationship": "ARMS_TRANSFER", "first": "2018", "last": "2018", "first_year": 2018,
                            "last_year": 2018, "status": "delivered", "tentative": False, "datasets": "seeds",
-                           "conflict": False, "censored": False, "undated": 0}
+                           "conflict": False, "censored": False, "open": False, "undated": 0}
     assert back["edges"]["TUR>TKM:training"]["source"] == "TUR"
     assert back["edges"]["KGZ-UZB:intelligence_protocol"]["attrs"]["tentative"] is True
     assert back["edges"]["KAZ-TUR:defense_cooperation_agreement"]["attrs"]["conflict"] is True
     assert back["edges"]["KAZ-TUR:defense_cooperation_agreement"]["attrs"]["first"] == "2016-05"
+    assert back["edges"]["KAZ-TUR:defense_cooperation_agreement"]["attrs"]["open"] is False  # ended 2018
+    assert back["edges"]["AZE-TUR:alliance_treaty"]["attrs"]["open"] is True  # no end known
     tie_ids = {i for e in back["edges"].values() for i in e["attrs"]["tie_ids"].split(";")}
     assert tie_ids == {d["tie_id"] for *_, d in graph.edges(data=True) if d["date"]}
     # nodes appear with their first dated tie; RUS and ots are there, isolates are not
