@@ -46,14 +46,23 @@ MIN_TYPE_TIES = 10
 
 @dataclass(frozen=True)
 class Spec:
-    """One specification of the series: projection, tentative ties in or out, activity mode."""
+    """One specification of the series: projection, tentative ties in or out, activity mode, and
+    ``without``: an actor (the hub) left out of the scope -- is the web thickening beyond its ties?"""
 
     projection: str
     tentative: bool
     mode: str
+    without: str | None = None
 
     def describe(self) -> str:
-        return f"{self.projection}, {'with' if self.tentative else 'without'} tentative, {self.mode}"
+        text = f"{self.projection}, {'with' if self.tentative else 'without'} tentative, {self.mode}"
+        return text + (f", without {self.without}" if self.without else "")
+
+    def scope(self, scope: Scope) -> Scope:
+        """The scope of this specification's series (``scope`` less ``without``)."""
+        if self.without is None or isinstance(scope, str):
+            return scope
+        return tuple(a for a in scope if a != self.without)
 
 
 @dataclass(frozen=True)
@@ -166,6 +175,7 @@ def _row(data: TieData, *, source: str, members: Sequence[str], kind: str, layer
     counts = data.counts(spec.projection, members, layer)
     if not spec.tentative:
         counts &= ~data.tentative[spec.projection]
+    scope = spec.scope(scope)
     scoped = data.scoped(spec.projection, scope)
     starts = table.start
     with np.errstate(invalid="ignore"):
@@ -223,7 +233,7 @@ def _type_rows(data: TieData, cov: Coverage, types: Sequence[str], spec: Spec, s
                options: dict) -> list[EvidenceRow]:
     """Rows for each type of a layer with at least ``MIN_TYPE_TIES`` scope ties in the dataset."""
     table = data.tables[spec.projection]
-    scoped = data.scoped(spec.projection, options["scope"])
+    scoped = data.scoped(spec.projection, spec.scope(options["scope"]))
     kinds = np.array(table.types, dtype=object)
     out = []
     for tie_type in types:

@@ -8,7 +8,7 @@
    covers, Sen's slope with its interval, Mann–Kendall and corrected p,
    Pettitt's change year, and the permutation p (``analysis.nulls``);
 2. the **sensitivity table**: the same layer rows under every specification
-   (clique/star x tentative ties in/out), without the permutation
+   (clique/star x tentative ties in/out, and the scope without the hub), without the permutation
    null (the verdict does not use it);
 3. the **verdict** (``analysis.verdict``): supported / mixed / not supported
    / cannot tell, with its reason in one sentence.
@@ -175,7 +175,8 @@ def filtered_coverage(coverage: dict[str, Coverage], tie_filter: TieFilter) -> d
 
 def specifications(options: ThesisOptions) -> tuple[list[Spec], list[Spec]]:
     """(evidence specs: both projections under the headline tentative rule and mode;
-    sensitivity specs: projection x tentative ties in/out, in the chosen mode).
+    sensitivity specs: projection x tentative ties in/out, in the chosen mode, and the headline
+    without the hub: a rise that is only the hub's bilateral ties is a hub-and-spoke, not a web).
 
     Stock vs flow is not a sensitivity check: for events they are the same
     series, and for standing ties flow measures the pace of new agreements,
@@ -184,6 +185,9 @@ def specifications(options: ThesisOptions) -> tuple[list[Spec], list[Spec]]:
     mode = options.activity.mode
     evidence = [Spec(p, options.include_tentative, mode) for p in dict.fromkeys([options.projection, *PROJECTIONS])]
     sensitivity = [Spec(p, t, mode) for p in PROJECTIONS for t in (False, True)]
+    fixed = resolve_scope(options.scope)
+    if options.hub is not None and fixed is not None and options.hub in fixed and len(fixed) > 2:
+        sensitivity.append(Spec(options.projection, options.include_tentative, mode, without=options.hub))
     return evidence, sensitivity
 
 

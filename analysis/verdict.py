@@ -13,8 +13,8 @@ are above zero and the corrected p is below alpha (``Trend.direction``).
   ``MIN_YEARS`` of the years asked for;
 * **not supported** -- no headline row rises;
 * **mixed** -- some headline rows rise and some do not, or all rise but a
-  sensitivity specification (star projection, tentative ties in or out)
-  does not;
+  sensitivity specification (star projection, tentative ties in or out,
+  the scope without the hub) does not;
 * **supported** -- every headline row rises, and so does every testable
   systematic row of every sensitivity specification.
 """

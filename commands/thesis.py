@@ -227,7 +227,7 @@ def thesis(
     the union of the systematic ones, per layer -- institutional, activity,
     types -- and projection: years covered, Sen slope with its 95% interval,
     Mann–Kendall and autocorrelation-corrected p, permutation p, Pettitt's
-    change year), the sensitivity table (clique/star x tentative ties in/out)
+    change year), the sensitivity table (clique/star x tentative ties in/out, the scope without TUR)
     and the verdict with its reason.  Years a dataset does not
     cover are left out of its series, never counted as zero.  Same data,
     options and seed give the same output.

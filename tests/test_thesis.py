@@ -77,7 +77,7 @@ def test_a_rise_in_two_systematic_sources_is_supported(two_systematic):
     assert result.verdict.label == "supported"
     assert result.verdict.reason.startswith("density rises in every systematic dataset that covers the years "
                                             "(alpha activity (2000-2014): Sen +0.067/year [+0.067, +0.067]")
-    assert result.verdict.reason.endswith("under all 3 sensitivity specifications.")
+    assert result.verdict.reason.endswith("under all 4 sensitivity specifications.")
     rows = {(r.source, r.spec.projection): r for r in result.evidence}
     alpha = rows[("alpha", "clique")]
     assert alpha.values == pytest.approx([k / 15 for k in range(15)])
@@ -121,6 +121,19 @@ def test_one_rising_and_one_flat_source_is_mixed(tmp_path):
     result = run_thesis(load_dataset(root), options())
     assert result.verdict.label == "mixed"
     assert "but not in beta activity (2000-2014): Sen +0.000/year [+0.000, +0.000]" in result.verdict.reason
+
+
+def test_a_rise_made_only_of_the_hubs_ties_is_mixed(tmp_path):
+    # 2000-2005: k exercises on the first k dyads, all five with TUR (hub-and-spoke); the others stay apart
+    ties = [exercise("alpha", 2000 + k, DYADS[j], j) for k in range(6) for j in range(k)]
+    assert all("TUR" in t["participants"] for t in ties)
+    root = write(tmp_path / "d", ties, [coverage("alpha", 2000, 2005, "systematic", ["joint_exercise"])])
+    result = run_thesis(load_dataset(root), options(first_year=2000, last_year=2005, permutations=0))
+    assert next(r for r in result.evidence if r.spec == result.headline).status == "rise"
+    without = [r for r in result.sensitivity if r.spec.without == "TUR"]
+    assert [r.values for r in without] == [(0.0,) * 6]  # density among the other five
+    assert result.verdict.label == "mixed"
+    assert "(first: clique, without tentative, stock, without TUR, alpha activity (2000-2005)" in result.verdict.reason
 
 
 def test_tentative_ties_are_out_of_the_headline_and_in_the_sensitivity_table(tmp_path):
