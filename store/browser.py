@@ -34,6 +34,9 @@ GUIDE_DIR = "tiegraph"
 ARCHIVE_NAME = "neo4j-browser.zip"
 
 _PARAM = re.compile(r"^\s*(?://\s*)?:param\s+(\w+)\s*(?:=>|:)\s*(.+?);?\s*$")
+#: Browser commands that cannot sit in a guide's query block (``:auto`` can: it prefixes a query)
+_COMMAND = re.compile(r"^:(params|param|use|play|guide|style|server|sysinfo|clear|history|config|schema|dbs)\b",
+                      re.IGNORECASE)
 _FIELD = re.compile(r"^(Question|Parameters?|Example|Notes?)\b\s*(?:\([^)]*\))?\s*:?\s*(.*)$", re.IGNORECASE)
 
 #: node size by degree: Browser's GraSS selects by label only (no property conditions), so an
@@ -88,6 +91,9 @@ def parse_saved_query(path: Path) -> SavedQuery:
             params.append((param.group(1), param.group(2).strip()))
             continue
         stripped = line.strip()
+        if _COMMAND.match(stripped):  # another Browser command would end up inside the query
+            raise StoreError(f"{path}: '{stripped[:40]}': the guide reads one ':param name => value' line "
+                             "per parameter and no other Browser command")
         if in_header and (stripped.startswith("//") or not stripped):
             text = stripped.removeprefix("//").strip()
             named = _FIELD.match(text)

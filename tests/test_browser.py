@@ -27,6 +27,7 @@ import yaml
 from helpers import REPO
 from neo4j_fixtures import in_ci
 
+from tiegraph.model.errors import StoreError
 from tiegraph.store import browser
 from tiegraph.store.cypher import CYPHER_DIR, library_queries
 from tiegraph.store.server import ServerInfo
@@ -157,6 +158,13 @@ def test_parse_keeps_question_notes_example_and_both_parameter_spellings(tmp_pat
     assert q.example == "tiegraph query partners --param actor=TUR"
     assert q.notes == "Ties are counted once; undated ties come last."
     assert q.query == "MATCH (a:Actor {id: $actor}) // the actor\nWHERE a.year <= $year RETURN a"
+
+
+def test_a_browser_command_other_than_param_is_refused_with_the_file_named(tmp_path: Path) -> None:
+    path = tmp_path / "both.cypher"
+    path.write_text("// Question: two?\n:params {actor: 'TUR'}\nMATCH (a) RETURN a\n", encoding="utf-8")
+    with pytest.raises(StoreError, match=rf"^{re.escape(str(path))}: ':params \{{actor: 'TUR'\}}': the guide reads"):
+        browser.parse_saved_query(path)
 
 
 def test_style_colours_kinds_sizes_degree_bands_and_captions() -> None:
