@@ -78,7 +78,8 @@ def aggregated(graph: nx.MultiGraph, *, full: bool = False,
     groups, _ = group_edges(graph, static=True)
     simple = nx.Graph()
     for node, data in graph.nodes(data=True):
-        simple.add_node(node, **_clean(data))
+        # "label" is the key Gephi shows as the node's label (it would show the id otherwise)
+        simple.add_node(node, label=xml_safe(str(data.get("name") or node)), **_clean(data))
     for group in groups:
         attrs = _clean(summary(group, coverage or {}, full=full, static=True), ints=())
         simple.add_edge(group.source, group.target, label=xml_safe(group.label), weight=group.ties, **attrs)

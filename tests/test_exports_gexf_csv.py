@@ -192,6 +192,7 @@ def test_graphml_one_edge_per_pair_accounts_for_every_tie(parallel, tmp_path):
     assert edge["directions"] == "TUR>AZE:2;AZE>TUR:1"
     assert (edge["first"], edge["last"], edge["first_year"], edge["last_year"]) == ("2015", "2026", 2015, 2026)
     assert edge["censored"] is True
+    assert back.nodes["TUR"]["label"] == "Türkiye"  # Gephi's node label key
     per_tie = write_graphml(graph, tmp_path / "t.graphml", per_tie=True)
     assert per_tie == {"nodes": 5, "edges": 6, "ties": 6}
     ids = {d["tie_id"] for *_, d in nx.read_graphml(tmp_path / "t.graphml", force_multigraph=True).edges(data=True)}
