@@ -34,7 +34,7 @@ from tiegraph.analysis.nulls import NULL_NAMES, NULLS
 from tiegraph.analysis.snapshots import snapshots
 from tiegraph.analysis.temporal import ALL, Activity, Scope, TieTable, describe_scope, resolve_scope, tie_table
 from tiegraph.analysis.verdict import Verdict, decide
-from tiegraph.graph.build import Level, Projection, TieFilter, build_graph, select_ties
+from tiegraph.graph.build import Level, Projection, TieFilter, build_graph, fold_actor, select_ties
 from tiegraph.model.coverage import Coverage
 from tiegraph.model.entities import Dataset
 from tiegraph.model.errors import UsageError
@@ -140,15 +140,23 @@ def tie_data(dataset: Dataset, options: ThesisOptions) -> TieData:
 
     ties = select_ties(dataset, replace(options.tie_filter, start_year=None, end_year=None,
                                         include_tentative=True))
+    # a dataset with no coverage.yaml covers the years of its own ties (all of them, as in the report)
+    undeclared = [t for t in ties if t.dataset not in dataset.coverage]
+    coverage = dataset_coverage(tie_table(build_graph(dataset, undeclared, level=options.level,
+                                                      attributes="analysis")), dataset.coverage)
+    # only ties joining two scope actors can move a fixed scope's density: the tables skip the rest
+    # (most of ATOP, MME and JME), which makes them many times smaller
+    fixed = resolve_scope(options.scope)
+    if fixed is not None:
+        members = set(fixed)
+        ties = [t for t in ties if len({fold_actor(dataset, p, options.level) for p in t.participants} & members) > 1]
     tentative_ids = {t.id for t in ties if t.tentative}
     tables: dict[str, TieTable] = {}
     flags: dict[str, np.ndarray] = {}
-    coverage: dict[str, Coverage] = {}
     for projection in PROJECTIONS:
         graph = build_graph(dataset, ties, projection=projection,  # type: ignore[arg-type]
                             level=options.level, attributes="analysis")
         table = tie_table(graph)
-        coverage = coverage or dataset_coverage(table, dataset.coverage)
         tables[projection], _ = censor(table, coverage)
         flags[projection] = np.array([i in tentative_ids for i in table.ids], dtype=bool)
     coverage = filtered_coverage(coverage, options.tie_filter)
