@@ -10,7 +10,9 @@ Figures, all measured in this one run:
 3. The permutation null, before and after, in this process on the same evidence rows and the same
    draws: *before* is the previous implementation's path (one ``tie_activity`` + ``DensityKernel``
    call per draw, as ``graph/thesis.py`` did at 07932fc), *after* is ``analysis.nulls.SeriesKernel``
-   (all draws at once).  Both give the same series draw for draw (checked).  The before path runs
+   (all draws at once), both on the same tie table (this run's, which holds only the scope's ties:
+   the old path ran on every tie, so its figure here is a lower bound).  Both give the same series
+   draw for draw (checked).  The before path runs
    ``--before-draws`` draws per row (default 200, quick 20) and its time is scaled to all the draws
    (a loop of identical iterations: linear in the draws).
 4. The whole previous command (git 07932fc, extracted with ``git archive`` into --workdir, run on
