@@ -32,7 +32,7 @@ import numpy as np
 from tiegraph.analysis.evidence import LAYERS, EvidenceRow, Spec, TieData, evidence_rows
 from tiegraph.analysis.nulls import NULL_NAMES, NULLS
 from tiegraph.analysis.snapshots import snapshots
-from tiegraph.analysis.temporal import ALL, Activity, Scope, TieTable, describe_scope, resolve_scope, tie_table
+from tiegraph.analysis.temporal import Activity, Scope, TieTable, describe_scope, resolve_scope, tie_table
 from tiegraph.analysis.verdict import Verdict, decide
 from tiegraph.graph.build import Level, Projection, TieFilter, build_graph, fold_actor, select_ties
 from tiegraph.model.coverage import Coverage
@@ -273,5 +273,3 @@ def filters(result: ThesisResult) -> dict[str, Any]:
         "hub": result.hub or "none",
     }
 
-
-__all__ = ["ALL", "NULLS", "ThesisOptions", "ThesisResult", "run_thesis", "filters"]

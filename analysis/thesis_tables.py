@@ -46,7 +46,7 @@ def evidence_row(row: EvidenceRow, break_year: int | None = None) -> dict[str, A
     return out
 
 
-def sensitivity_row(row: EvidenceRow, headline: bool = False) -> dict[str, Any]:
+def sensitivity_row(row: EvidenceRow) -> dict[str, Any]:
     return {"spec": row.spec.describe(), "source": row.source, "layer": row.layer, "years": row.span,
             **_trend_fields(row), "status": row.status}
 
