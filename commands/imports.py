@@ -71,7 +71,7 @@ def _import_all(folder: Path, root: Path) -> None:
 
     if not folder.is_dir():
         raise UsageError(f"{folder}: not a directory; 'import all' takes the folder holding the datasets")
-    found = find_datasets(folder)
+    found = find_datasets(folder, exclude=root)
     typer.echo(f"Found in {_shown(folder)}: "
                + (", ".join(f"{s} ({_shown(p)})" for s, p in found.datasets.items()) or "no supported dataset"))
     for path, why in found.skipped:

@@ -62,10 +62,16 @@ def _kind(path: Path) -> str | None:
     return None
 
 
-def find_datasets(folder: Path) -> Found:
-    """Walk ``folder`` (sub-folders included, links not followed) and sort its files."""
+def find_datasets(folder: Path, exclude: Path | None = None) -> Found:
+    """Walk ``folder`` (sub-folders included, links not followed) and sort its files.
+
+    ``exclude`` (the directory imports are written to, when it lies inside ``folder``)
+    is not walked: its files are tiegraph's own, not datasets to find.
+    """
     found = Found()
-    files = sorted(Path(root) / name for root, _, names in os.walk(folder) for name in names)
+    skip = exclude.resolve() if exclude is not None else None
+    files = sorted(Path(root) / name for root, dirs, names in os.walk(folder)
+                   if skip is None or not Path(root).resolve().is_relative_to(skip) for name in names)
     members: list[Path] = []
     nna: list[Path] = []
     for path in files:
