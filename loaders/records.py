@@ -57,10 +57,10 @@ class FileProblem(Exception):
         super().__init__(str(problem))
 
 
-#: a plain YAML integer as the format reads it: decimal digits only.  YAML 1.1 also reads
+#: a plain YAML integer as the format reads it: decimal digits only, no leading zero.  YAML 1.1 also reads
 #: ``0x7E5``, ``0o3745``, ``2_021`` and ``33:41`` as numbers; here they stay text, so a date or a
 #: count is only ever read from the forms data/FORMAT.md defines ("0x7E5" is not 2021).
-_DECIMAL = re.compile(r"[-+]?[0-9]+")
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")  # "007" stays text, as written (YAML 1.1: octal 7)
 #: characters no text field may hold: C0 controls but tab, line feed and carriage return, DEL,
 #: C1 controls, lone surrogates and the two non-characters XML 1.0 forbids.  GraphML, GEXF, the
 #: HTML report and Neo4j all fail on them, so they are refused where the data is read.
@@ -73,7 +73,7 @@ def _char_problem(char: str) -> str:
     code = ord(char)
     if 0xD800 <= code <= 0xDFFF:
         return f"lone surrogate U+{code:04X} is not valid Unicode"
-    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(code, "control character")
+    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(code) or ("C1 control" if code >= 0x80 else "C0 control")
     return f"control character U+{code:04X} ({name}) is not allowed in text"
 
 
@@ -230,6 +230,20 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def _duplicate_field(line: str) -> str | None:
+    """The top-level key under which a JSON line repeats a key (only called once that is known)."""
+    def repeats(value: Any) -> bool:
+        if isinstance(value, tuple):
+            keys = [k for k, _ in value[1]]
+            return len(set(keys)) != len(keys) or any(repeats(v) for _, v in value[1])
+        return isinstance(value, list) and any(repeats(v) for v in value)
+
+    tree = json.loads(line, object_pairs_hook=lambda pairs: ("object", pairs))
+    if isinstance(tree, tuple) and not repeats([v for _, v in tree[1]]):
+        return None  # the repeat is among the record's own keys
+    return next((k for k, v in tree[1] if repeats(v)), None) if isinstance(tree, tuple) else None
+
+
 def _depth(value: Any, depth: int = 1) -> bool:
     """True when ``value`` nests no deeper than MAX_DEPTH."""
     if depth > MAX_DEPTH:
@@ -262,7 +276,7 @@ def _json_record(line: str, number: int, label: str) -> dict[str, Any]:
         raise FileProblem(Problem(label, number, None, None,
                                   f"nested more than {MAX_DEPTH} levels deep")) from None
     except _Refused as exc:
-        raise FileProblem(Problem(label, number, None, None, exc.message)) from None
+        raise FileProblem(Problem(label, number, None, _duplicate_field(line), exc.message)) from None
     if not isinstance(data, dict):
         raise FileProblem(Problem(label, number, None, None, "line is not a JSON object"))
     # escapes (\u001b, \ud800) and raw C1 characters only: JSON itself refuses raw C0 controls
