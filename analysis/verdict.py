@@ -78,8 +78,11 @@ def decide(evidence: Sequence[EvidenceRow], sensitivity: Sequence[EvidenceRow], 
     if not testable:
         documentary = [r for r in evidence if r.spec == headline and r.kind == "documentary" and r.main_layer
                        and r.status == "rise"]
+        sources = sorted({r.source for r in evidence if r.kind == "documentary"})
         gap = (f"no systematic dataset covers at least {MIN_YEARS} of the years {span[0]}-{span[-1]}"
-               if decisive else "no systematic dataset is in the data")
+               if decisive else "the data hold no systematic dataset"
+               + (f", only documentary sources ({', '.join(sources)}) whose silence is not evidence of absence"
+                  if sources else ""))
         if documentary:
             return Verdict("cannot tell", f"the rise rests on documentary sources only ({_listed(documentary)}), "
                                           f"and {gap}.")

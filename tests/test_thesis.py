@@ -211,7 +211,8 @@ def test_cli_prints_coverage_evidence_and_the_verdict(runner):
         assert section in lines
     # the fixture declares no coverage: taken as documentary over its own tie years, so nothing can be told
     assert "  seeds    documentary  2014-2019  8 types" in lines  # 2019: the fixture's last dated tie
-    assert lines[-1] == ("Verdict: Cannot tell from these data: no systematic dataset is in the data.")
+    assert lines[-1] == ("Verdict: Cannot tell from these data: the data hold no systematic dataset, only documentary "
+                         "sources (seeds) whose silence is not evidence of absence.")
 
 
 def test_cli_json_and_out_directory(runner, tmp_path, two_systematic):
