@@ -121,7 +121,7 @@ def terminal_tables(result: ThesisResult) -> dict[str, Any]:
     evidence = [{"proj": r.spec.projection, "source": r.source, "layer": r.layer.replace("_", " "), **trend(r),
                  "perm p": format_p(r.perm_p, draws=draws) if r.perm_p is not None else "",
                  "change": _change(r.change, format_p(r.change.p)) if r.change and r.change.shift else "",
-                 "status": r.status} for r in result.evidence]
+                 **_split(r, result.options.break_year), "status": r.status} for r in result.evidence]
     sensitivity = [{"spec": r.spec.describe(), "source": r.source, "layer": r.layer, **trend(r),
                     "status": r.status} for r in result.sensitivity]
     coverage = [{**{k: v for k, v in row.items() if k != "note"},
@@ -158,6 +158,19 @@ def _line(texts: list[str], widths: list[int], numeric: list[bool]) -> str:
 
 def _numeric(text: str) -> bool:
     return text == "" or text.lstrip("+-<≤").replace(".", "", 1).replace("/", "", 1).isdigit()
+
+
+def _split(row: Any, break_year: int | None) -> dict[str, str]:
+    """With --break-year: mean density before -> from it, and the one-sided Mann–Whitney p."""
+    if break_year is None:
+        return {}
+    from tiegraph.analysis.trend import before_after, format_p
+
+    split = before_after(row.years, row.values, break_year)
+    if split.mean_before is None or split.mean_after is None:
+        return {f"<{break_year} -> {break_year}+": "", "MW p": ""}
+    return {f"<{break_year} -> {break_year}+": f"{split.mean_before:.2f} -> {split.mean_after:.2f}",
+            "MW p": format_p(split.mann_whitney_p)}
 
 
 def _change(change: Any, p: str) -> str:

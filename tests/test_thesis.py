@@ -215,6 +215,17 @@ def test_cli_prints_coverage_evidence_and_the_verdict(runner):
                          "sources (seeds) whose silence is not evidence of absence.")
 
 
+def test_cli_break_year_adds_a_before_after_column(runner):
+    result = runner.invoke(app, [*ARGS, "--break-year", "2017"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    header = next(line for line in lines if line.lstrip().startswith("proj"))
+    assert "<2017 -> 2017+" in header and "MW p" in header
+    # seeds activity: density 0 in 2014-2016, then 3/15, 1/15, 1/15: mean 0 before 2017, 5/45 = 0.11 from it
+    row = next(line for line in lines if line.split()[:3] == ["clique", "seeds", "activity"])
+    assert "0.00 -> 0.11" in row
+
+
 def test_cli_json_and_out_directory(runner, tmp_path, two_systematic):
     args = ["thesis", "-d", str(two_systematic), "--from", "2000", "--to", "2014", "--permutations", "50",
             "--break-year", "2008", "--format", "json", "--out", str(tmp_path / "out")]
