@@ -75,11 +75,15 @@ class ThesisOptions:
 
     @classmethod
     def from_report(cls, report_options: Any, *, hub: str | None, **overrides: Any) -> ThesisOptions:
-        """Thesis options matching an ``analysis.report.ReportOptions`` (its year filter becomes the span)."""
+        """Thesis options matching an ``analysis.report.ReportOptions`` (its year filter becomes the span).
+
+        Tentative ties stay out of the thesis headline, as in ``tiegraph thesis``, whatever the
+        report's own ``--tentative`` (they are in the sensitivity table either way).
+        """
         flt = report_options.tie_filter
         values: dict[str, Any] = dict(
             scope=tuple(report_options.scope), hub=hub, level=report_options.level,
-            projection=report_options.projection, include_tentative=flt.include_tentative,
+            projection=report_options.projection, include_tentative=False,
             tie_filter=replace(flt, start_year=None, end_year=None, include_tentative=True),
             first_year=report_options.first_year or flt.start_year,
             last_year=report_options.last_year or flt.end_year)

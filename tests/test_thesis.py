@@ -189,6 +189,19 @@ def test_type_and_dataset_filters_narrow_what_each_dataset_covers(two_systematic
     assert {r.source for r in only_beta.evidence} == {"beta"}
 
 
+def test_report_options_convert_to_thesis_options():
+    from tiegraph.analysis.report import ReportOptions
+
+    report = ReportOptions(scope=("TUR", "AZE", "KAZ"), tie_filter=TieFilter(start_year=2015, end_year=2020))
+    converted = ThesisOptions.from_report(report, hub="TUR", seed=9)
+    assert (converted.first_year, converted.last_year, converted.seed) == (2015, 2020, 9)
+    assert converted.scope == ("TUR", "AZE", "KAZ") and converted.hub == "TUR"
+    # the span is not a tie filter (earlier treaties stay in force); tentative ties: out of the headline,
+    # in the tables (for the sensitivity rows), whatever the report's --tentative
+    assert converted.tie_filter.start_year is None and converted.tie_filter.include_tentative
+    assert not converted.include_tentative
+
+
 def test_same_inputs_and_seed_give_identical_output(two_systematic, runner):
     args = ["thesis", "-d", str(two_systematic), "--from", "2000", "--to", "2014", "--permutations", "100",
             "--format", "json"]
