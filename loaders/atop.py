@@ -32,8 +32,8 @@ phases whose members differ).
 **Version and file pair.**  Every row's ``version`` must be ``5.1``: the rules
 above (exit 0 = in force on 31 Dec 2018, member code 8152, the 5.1 phases) are
 5.1's, so another version (4.01, 5.0) is refused rather than cited as 5.1.  The
-alliance-level file must be alliance-level (``begyr``, no ``member`` column) and
-the member-level file member-level; one file is never read as both.
+alliance-level file must be alliance-level (no ``member`` column) and the
+member-level file member-level (a ``member`` column); one file is never read as both.
 
 Coverage (``coverage.yaml``): systematic for ``alliance_treaty``, 1815-2018.  An
 alliance still in force at the end of 2018 has no end (status ``active``): its
@@ -58,8 +58,7 @@ VERSION = "5.1"
 DOCUMENT = f"ATOP {VERSION} (Leeds et al.)"
 URL = "http://www.atopdata.org/"
 OBLIGATIONS = ("defense", "offense", "neutral", "nonagg", "consul")
-ALLIANCE_COLUMNS = ("atopid", "cowid", "cow4id", "begyr", "bilat", "maxphase", "ineffect") + OBLIGATIONS \
-    + ("version",)
+ALLIANCE_COLUMNS = ("atopid", "cowid", "cow4id", "bilat", "maxphase", "ineffect") + OBLIGATIONS + ("version",)
 MEMBER_COLUMNS = ("atopid", "member", "yrent", "moent", "dayent", "yrexit", "moexit", "dayexit",
                   "phase") + OBLIGATIONS + ("version",)
 COVERAGE = Coverage(SOURCE, 1815, 2018, "systematic", ("alliance_treaty",),
@@ -115,7 +114,7 @@ def read_atop(path: Path | str, member_path: Path | str | None = None) -> Import
     phases: dict[tuple[str, int], list[Member]] = {}
     label = member_path.name
     member_rows = 0
-    for line, row in _versioned(read_csv_rows(member_path, MEMBER_COLUMNS, label=label), label, "begyr"):
+    for line, row in _versioned(read_csv_rows(member_path, MEMBER_COLUMNS, label=label), label, None):
         member_rows += 1
         atopid, phase = row["atopid"].strip(), int_field(row["phase"], label, line, "phase", blank=0)
         member = _member(row, line, label, result)
@@ -147,13 +146,16 @@ def read_atop(path: Path | str, member_path: Path | str | None = None) -> Import
 
 
 def _versioned(rows: Iterator[tuple[int, dict[str, str]]], label: str,
-               foreign: str) -> Iterator[tuple[int, dict[str, str]]]:
-    """The rows, each checked to be ATOP 5.1 and of the right level (no ``foreign`` column)."""
+               foreign: str | None) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows, each checked to be ATOP 5.1 and of the right level (no ``foreign`` column).
+
+    (A member-level file requires ``member``, so an alliance-level file in its place
+    already fails on that missing column.)
+    """
     for line, row in rows:
-        if foreign in row:
-            level = "alliance" if foreign == "begyr" else "member"
-            raise ExternalFormatError(label, 1, foreign, f"is an ATOP {level}-level file, given where the "
-                                      f"{'member' if level == 'alliance' else 'alliance'}-level file belongs")
+        if foreign is not None and foreign in row:
+            raise ExternalFormatError(label, 1, foreign, "is an ATOP member-level file, given where the "
+                                      "alliance-level file belongs")
         version = row["version"].strip()
         if version != VERSION:
             raise ExternalFormatError(label, line, "version", f"ATOP version '{version}': this loader reads ATOP "

@@ -100,8 +100,10 @@ def read_sipri(path: Path | str) -> ImportResult:
     actors: dict[str, dict[str, Any]] = {}
     used_ids: dict[str, int] = {}
     records = 0
+    years: set[int] = set()  # every year of order or delivery read, for the coverage
     for line, raw, values in _records(lines, header_index + 1, label, result):  # one pass: skips in file order
         records += 1
+        years.update(int(y) for y in re.split(r"[;\s]+", f"{values[2]};{values[10]}") if y.isdigit())
         tie = _tie(dict(zip(FIELDS, values)), line, raw, label, document, actors, result)
         if tie is None:
             continue
@@ -112,14 +114,12 @@ def read_sipri(path: Path | str) -> ImportResult:
         result.ties.append(tie)
     result.files[label] = records + sum(1 for s in result.skipped if s.reason.startswith("malformed"))
     result.actors = list(actors.values())
-    result.coverage = _coverage(result, generated)
+    result.coverage = _coverage(years, generated)
     return finalize(result)
 
 
-def _coverage(result: ImportResult, generated: str | None) -> Coverage | None:
-    """The register's years: earliest to latest year of order or delivery among the ties read."""
-    years = [int(y) for t in result.ties for y in [t.get("start"), *str(
-        t["attributes"].get("delivery_years") or "").split(";")] if y and str(y).isdigit()]
+def _coverage(years: set[int], generated: str | None) -> Coverage | None:
+    """The register's years: earliest to latest year of order or delivery among the records read."""
     if not years:
         return None
     return Coverage(SOURCE, min(years), max(years), "systematic", ("arms_transfer",),
