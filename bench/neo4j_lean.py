@@ -16,8 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tiegraph.store import server
-from tiegraph.store.bulk import DATABASE, IMPORT_HEAP, IMPORT_OFF_HEAP
+from tiegraph.store.bulk import IMPORT_HEAP, IMPORT_OFF_HEAP
 from tiegraph.store.cypher import PARTICIPATED_IN
 from tiegraph.store.jvm import admin_error, run_admin
 from tiegraph.store.rows import WritePlan
@@ -60,17 +59,23 @@ def write_lean_csv(plan: WritePlan, directory: Path) -> tuple[list[str], int]:
     return arguments, relationships
 
 
-def lean_import(workdir: Path, plan: WritePlan, scratch: Path) -> dict[str, Any]:
-    """Stop the local server of ``workdir``, import the lean CSV over its database, start it again.
+#: the lean graph is imported as a database of its own, which the running server never opens:
+#: no stop and restart, and the server's own database is left alone
+LEAN_DATABASE = "leanimport"
 
-    Returns the seconds of the import (JVM start included, as in the bulk path's
-    import phase) and its relationships/s.
+
+def lean_import(workdir: Path, plan: WritePlan, scratch: Path) -> dict[str, Any]:
+    """Import the lean CSV of ``plan`` into a scratch database of the local server's ``workdir``.
+
+    ``neo4j-admin database import full`` writes the store files of a database the
+    running server does not serve (Community serves one user database), so nothing
+    stops; the files are deleted afterwards.  Returns the seconds of the import
+    (JVM start included, as in the bulk path's import phase) and its relationships/s.
     """
     arguments, relationships = write_lean_csv(plan, scratch)
-    server.stop(workdir)
     try:
         started = time.perf_counter()
-        done = run_admin(workdir, ["database", "import", "full", DATABASE, "--overwrite-destination",
+        done = run_admin(workdir, ["database", "import", "full", LEAN_DATABASE, "--overwrite-destination",
                                    "--bad-tolerance=0", f"--max-off-heap-memory={IMPORT_OFF_HEAP}", *arguments],
                          heap=IMPORT_HEAP, cwd=scratch)
         seconds = time.perf_counter() - started
@@ -78,6 +83,7 @@ def lean_import(workdir: Path, plan: WritePlan, scratch: Path) -> dict[str, Any]
             text = done.stdout.decode("utf-8", "replace") if done.stdout else ""
             raise RuntimeError(f"lean import failed: {admin_error(text, done.returncode)}")
     finally:
-        server.start_again(workdir, timeout=240, http=False)
+        for part in ("databases", "transactions"):
+            shutil.rmtree(workdir / "data" / part / LEAN_DATABASE, ignore_errors=True)
         shutil.rmtree(scratch, ignore_errors=True)
     return {"import_s": seconds, "rels": relationships, "import_rels_per_s": relationships / seconds}

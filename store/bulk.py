@@ -49,6 +49,7 @@ from tiegraph.store.writer import (
     database_counts,
     typed_query,
     write_centrality,
+    write_coverage,
 )
 
 if TYPE_CHECKING:  # imported lazily: the CLI starts without the driver
@@ -212,10 +213,14 @@ def _verify(driver: Driver, dataset: Dataset) -> Counts:
     """
     expected = expected_counts(dataset)
     counts = database_counts(driver, DATABASE)
-    if (counts.labels, dict(sorted(counts.relationships.items()))) != (expected.labels, expected.relationships):
-        raise StoreError(f"the imported database holds {counts.labels.get('Actor', 0):,} actors and "
-                         f"{sum(counts.relationships.values()):,} relationships, not the "
-                         f"{expected.labels['Actor']:,} and {sum(expected.relationships.values()):,} of the files")
+    found, wanted = (counts.labels, dict(sorted(counts.relationships.items()))), (expected.labels,
+                                                                                  expected.relationships)
+    if found != wanted:
+        differ = sorted(k for part in (0, 1) for k in set(found[part]) | set(wanted[part])
+                        if found[part].get(k) != wanted[part].get(k))
+        shown = ", ".join(f"{k} {counts.labels.get(k, counts.relationships.get(k, 0)):,} (files: "
+                          f"{expected.labels.get(k, expected.relationships.get(k, 0)):,})" for k in differ)
+        raise StoreError(f"the imported database does not hold what the files do: {shown}")
     return counts
 
 
@@ -230,6 +235,8 @@ def finish(info: server.ServerInfo, dataset: Dataset, plan: WritePlan, files: Cs
             session.run(load_store_cypher("await_indexes"), {"seconds": INDEX_TIMEOUT_S}).consume()
         clock.step("patch")
         _patch(driver, files, batch_size)
+        with driver.session(database=DATABASE) as session:
+            session.execute_write(write_coverage, plan.coverage)
         if centrality:
             clock.step("centrality")
             write_centrality(driver, DATABASE, dataset, batch_size=batch_size)

@@ -191,6 +191,11 @@ def prefetched(items: Iterator[T]) -> Iterator[T]:
             yield item
 
 
+def write_coverage(tx: ManagedTransaction, rows: list[dict[str, Any]]) -> int:
+    """One ``:Coverage`` node per dataset (``store.rows.coverage_rows``), merged on its name."""
+    return _consume_single(tx, load_store_cypher("write_coverage"), {"rows": rows})
+
+
 @dataclass
 class WriteStats:
     """What ``write_rows`` did: relationships written, older copies of ties replaced."""
@@ -209,7 +214,7 @@ def write_rows(driver: Driver, database: str, plan: WritePlan, *, batch_size: in
     # The rows are short-lived, acyclic dicts: with a million ties in memory the cyclic
     # collector would rescan them all again and again (a third of the client's CPU).
     with gc_paused(), driver.session(database=database) as session:
-        session.execute_write(_consume_single, load_store_cypher("write_coverage"), {"rows": plan.coverage})
+        session.execute_write(write_coverage, plan.coverage)
         actor_rows = list(chain.from_iterable(plan.actors.values()))
         for batch in batches(actor_rows, batch_size):
             session.execute_write(_write_checked, "actors", load_store_cypher("write_actors"), batch, len(batch))

@@ -3,5 +3,6 @@
 // returns the nodes written (checked against the plan).
 UNWIND $rows AS row
 MATCH (t:Tie {tieId: row.tieId})
+USING INDEX SEEK t:Tie(tieId)
 SET t += row.props
 RETURN count(t) AS written

@@ -5,5 +5,6 @@
 // $rows = [{tieId, props}]; returns the relationships written (checked against the plan).
 UNWIND $rows AS row
 MATCH (:Actor)-[r:{{REL_TYPE}} {tieId: row.tieId}]->(:Actor)
+USING INDEX SEEK r:{{REL_TYPE}}(tieId)
 SET r += row.props
 RETURN count(r) AS written
