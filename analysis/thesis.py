@@ -215,8 +215,9 @@ def run_thesis(dataset: Dataset, options: ThesisOptions) -> ThesisResult:
                              **common)  # type: ignore[arg-type]
     extra = [s for s in sensitivity_specs if s not in evidence_specs]
     computed = evidence_rows(data, specs=extra, permutations=0, per_type=False, **common)  # type: ignore[arg-type]
-    sensitivity = [r for r in [*evidence, *computed]
-                   if r.main_layer and r.kind == "systematic" and r.spec != options.headline]
+    # every dataset's rows, documentary ones included, so a reader sees how much a documentary rise
+    # owes to plans or projections; the verdict reads only the systematic rows (verdict.decide)
+    sensitivity = [r for r in [*evidence, *computed] if r.main_layer and r.spec != options.headline]
     sensitivity.sort(key=lambda r: (sensitivity_specs.index(r.spec), LAYERS.index(r.layer), r.source == "union",
                                     r.source))
     verdict = decide(evidence, sensitivity, headline=options.headline, span=span)
