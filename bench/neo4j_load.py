@@ -143,14 +143,14 @@ def batched_ties(driver: Any, db: str, plan: Any) -> None:
 def per_tie_ties(driver: Any, db: str, plan: Any) -> None:
     """One query and one transaction per tie: the writer's own batch function with rows of one."""
     from tiegraph.store.rows import edge_row, node_row
-    from tiegraph.store.writer import database_has_ties, write_tie_batch
+    from tiegraph.store.writer import ties_present, write_tie_batch
 
-    known_new = not database_has_ties(driver, db)
+    present = ties_present(driver, db)
     with driver.session(database=db) as session:
         for shape, groups, row in (("edges", plan.edges, edge_row), ("nodes", plan.nodes, node_row)):
             for ties in groups.values():
                 for tie in ties:
-                    session.execute_write(write_tie_batch, shape, [row(tie)], known_new=known_new)
+                    session.execute_write(write_tie_batch, shape, [row(tie)], present=present)
 
 
 def timed(label: str, pid: int | None, func: Any, *args: Any) -> dict[str, Any]:
@@ -278,10 +278,12 @@ def main() -> None:
     p = parser(__doc__ or "")
     p.add_argument("--heap", default=None, help="server heap when started here (default: 2g, quick: 512m)")
     p.add_argument("--pagecache", default=None, help="server page cache (default: 3g, quick: 256m)")
+    p.add_argument("--ties", type=int, default=None, help="synthetic ties for (a), (c), (d) (default: 1,000,000; "
+                   "quick: 2,000)")
     p.add_argument("--server-workdir", type=Path, default=None,
                    help="use the running local server of this work directory ('tiegraph neo4j start')")
     args = p.parse_args()
-    sizes = QUICK if args.quick else FULL
+    sizes = {**(QUICK if args.quick else FULL), **({"ties": args.ties} if args.ties else {})}
     heap = args.heap or ("512m" if args.quick else "2g")
     pagecache = args.pagecache or ("256m" if args.quick else "3g")
     header("Neo4j load: online writer, one query per tie, re-load, bulk import, real datasets", args.quick)

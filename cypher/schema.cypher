@@ -5,8 +5,9 @@
 // Indexes the queries and the loader use, and only those (tests/test_store_profile.py PROFILEs
 // every saved query and fails on a scan of all nodes or relationships):
 // * actor_id: every query starting from an actor ({id: $actor}), the loader's MATCH of both ends;
-// * tie_id and one <type>_tie_id_unique per relationship type: tie.cypher, and the loader's delete of a
-//   re-loaded tie (Neo4j seeks the index of each type of a pattern [r:A|B {tieId: $id}]);
+// * tie_id and one <type>_tie_id_unique per relationship type: tie.cypher (Neo4j seeks the index
+//   of each type of a pattern [r:A|B {tieId: $tieId}]), and the loader's search for the older
+//   copy of a re-loaded tie (store/find_ties.cypher, find_tie_nodes.cypher);
 // * tie_year: network_as_of.cypher's range on multilateral ties (t.year <= $year);
 // * coverage_dataset: the loader's MERGE of one :Coverage node per dataset.
 // Relationship indexes are per type in Neo4j, hence one line per type of the vocabulary

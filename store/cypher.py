@@ -118,16 +118,9 @@ def with_tie_label(template: str, label: str) -> str:
     return template.replace(TIE_LABEL_TOKEN, label)
 
 
-_EACH_TYPE = re.compile(r"^[ \t]*// \{\{FOR_EACH_REL_TYPE\}\}\n(.*?)^[ \t]*// \{\{END\}\}\n", re.S | re.M)
-
-
 def with_tie_types(template: str) -> str:
-    """Put ``A|B|…`` (every vocabulary relationship type) where ``{{TIE_TYPES}}`` stands, and repeat the
-    block between ``// {{FOR_EACH_REL_TYPE}}`` and ``// {{END}}`` lines once per type (``{{REL_TYPE}}``)."""
-    def each(match: re.Match[str]) -> str:
-        return "".join(with_relationship_type(match.group(1), rel) for rel in RELATIONSHIP_TYPES)
-
-    return _EACH_TYPE.sub(each, template).replace(TIE_TYPES_TOKEN, ANY_TIE_TYPE)
+    """Put ``A|B|…`` (every vocabulary relationship type) where ``{{TIE_TYPES}}`` stands."""
+    return template.replace(TIE_TYPES_TOKEN, ANY_TIE_TYPE)
 
 
 def with_label(template: str, label: str) -> str:

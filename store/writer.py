@@ -10,9 +10,10 @@ Why this shape:
   relationship, a multilateral tie one ``:Tie`` node with its participant
   relationships, never split over two transactions.
 * **Idempotent and exact**: each batch first deletes every copy of its ties
-  already in the database (``delete_ties``: a union of the per-type tieId index
-  seeks, skipped when the database held no tie at all when the load started,
-  e.g. after ``--replace``), then CREATEs them (``create_ties`` /
+  already in the database (``find_ties``: one tieId index seek per id and
+  relationship type, for the types that held ties when the load started, and
+  ``find_tie_nodes``, all before ``delete_found`` deletes what they found; none
+  after ``--replace``), then CREATEs them (``create_ties`` /
   ``create_tie_nodes``), in one transaction.  Loading twice gives the same
   graph; a load that died half-way is repaired by simply running it again; a
   tie whose type or participants changed in the files is replaced, not
@@ -140,15 +141,24 @@ def _write_checked(tx: ManagedTransaction, what: str, query: str, rows: list[dic
     return written
 
 
-def _has_ties(tx: ManagedTransaction) -> bool:
-    return any(_consume_single(tx, typed_query("count_type", rel), {}) for rel in RELATIONSHIP_TYPES) \
-        or bool(_consume_single(tx, load_store_cypher("count_tie_nodes"), {}))
+#: where older copies of ties can be: the relationship types that hold any, and "nodes" when tie nodes exist
+Present = tuple[str, ...]
+
+
+def _present(tx: ManagedTransaction) -> Present:
+    types = tuple(rel for rel in RELATIONSHIP_TYPES if _consume_single(tx, typed_query("count_type", rel), {}))
+    return types + (("nodes",) if _consume_single(tx, load_store_cypher("count_tie_nodes"), {}) else ())
+
+
+def ties_present(driver: Driver, database: str) -> Present:
+    """Which relationship types hold ties, and whether tie nodes exist (counts store, one transaction)."""
+    with driver.session(database=database) as session:
+        return session.execute_read(_present)
 
 
 def database_has_ties(driver: Driver, database: str) -> bool:
-    """Whether any tie relationship or tie node exists (counts-store lookups in one transaction, no scan)."""
-    with driver.session(database=database) as session:
-        return session.execute_read(_has_ties)
+    """Whether any tie relationship or tie node exists (counts-store lookups, no scan)."""
+    return bool(ties_present(driver, database))
 
 
 @dataclass
@@ -160,15 +170,25 @@ class BatchResult:
 
 
 def write_tie_batch(tx: ManagedTransaction, shape: str, rows: list[dict[str, Any]], *,
-                    known_new: bool = False) -> BatchResult:
+                    present: Present = (*RELATIONSHIP_TYPES, "nodes")) -> BatchResult:
     """Write one batch of tie rows in ``tx``: delete older copies, then CREATE.
 
     ``shape`` is ``"edges"`` (``store.rows.edge_row``) or ``"nodes"``
-    (``node_row``).  ``known_new`` skips the delete when the caller knows the
-    database held no tie when the load started (``database_has_ties``).
+    (``node_row``).  ``present`` (``ties_present``, once per load) says where
+    older copies can be: a type that held no tie when the load started holds
+    none of this load's ties but those it writes itself, which are new (tie ids
+    are unique in a plan); an empty ``present`` skips the delete altogether.
     """
-    replaced = 0 if known_new else _consume_single(tx, any_tie_query("delete_ties"),
-                                                   {"ids": [row["tieId"] for row in rows]})
+    replaced = 0
+    if present:
+        ids = {"ids": [row["tieId"] for row in rows]}
+        found: dict[str, list[str]] = {"relationships": [], "nodes": []}
+        for rel in present:
+            query = typed_query("find_ties", rel) if rel != "nodes" else load_store_cypher("find_tie_nodes")
+            record = tx.run(query, ids).single()
+            found["nodes" if rel == "nodes" else "relationships"] += record[0] if record is not None else []
+        if found["relationships"] or found["nodes"]:
+            replaced = _consume_single(tx, load_store_cypher("delete_found"), found)
     if shape == "edges":
         written = _write_checked(tx, "ties", load_store_cypher("create_ties"), rows, len(rows))
     else:
@@ -208,7 +228,7 @@ def write_rows(driver: Driver, database: str, plan: WritePlan, *, batch_size: in
                on_batch: BatchHook | None = None) -> WriteStats:
     """Write actors (first: ties MATCH them), then ties type by type, each batch committed alone."""
     stats = WriteStats()
-    known_new = not database_has_ties(driver, database)
+    present = ties_present(driver, database)
     shapes = [("edges", list(chain.from_iterable(plan.edges.values()))),
               ("nodes", list(chain.from_iterable(plan.nodes.values())))]
     # The rows are short-lived, acyclic dicts: with a million ties in memory the cyclic
@@ -222,7 +242,7 @@ def write_rows(driver: Driver, database: str, plan: WritePlan, *, batch_size: in
                 on_batch("actors", len(batch))
         for shape, ties in shapes:
             for rows, count in prefetched(tie_batches(ties, batch_size)):
-                result = session.execute_write(write_tie_batch, shape, rows, known_new=known_new)
+                result = session.execute_write(write_tie_batch, shape, rows, present=present)
                 stats.written += result.written
                 stats.replaced += result.replaced
                 if on_batch is not None:

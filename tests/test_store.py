@@ -35,7 +35,6 @@ from tiegraph.store.cypher import (
     SCHEMA_FILE,
     TIE_LABELS,
     library_queries,
-    load_store_cypher,
     query_parts,
     read_query_file,
     split_statements,
@@ -60,7 +59,7 @@ from tiegraph.store.rows import (
     tie_row,
     write_plan,
 )
-from tiegraph.store.writer import apply_schema, database_counts, load_into
+from tiegraph.store.writer import apply_schema, database_counts, load_into, typed_query
 
 FIXTURE = REPO / "tests" / "fixtures" / "store"
 
@@ -142,9 +141,8 @@ def test_relationship_type_comes_only_from_the_vocabulary():
         with pytest.raises(ValueError):
             with_relationship_type(template, bad)
     assert with_tie_types("[r:{{TIE_TYPES}}]").count("|") == len(TIE_TYPES) - 1
-    delete = with_tie_types(load_store_cypher("delete_ties"))  # one index-seek branch per type
-    statement = "\n".join(line for line in delete.splitlines() if not line.lstrip().startswith("//"))
-    assert "{{" not in statement and statement.count("USING INDEX SEEK r:") == len(TIE_TYPES)
+    find = typed_query("find_ties", "ARMS_TRANSFER")  # per-row ids: a seek is forced, never a scan
+    assert "USING INDEX SEEK r:ARMS_TRANSFER(tieId)" in find and "{{" not in find.split("UNWIND")[1]
     plan = write_plan(load_dataset(FIXTURE))  # the dynamic $(row.type) / $(row.label) come from here
     assert {edge_row(t)["type"] for ties in plan.edges.values() for t in ties} <= set(RELATIONSHIP_TYPES)
     assert {node_row(t)["label"] for ties in plan.nodes.values() for t in ties} <= set(TIE_LABELS.values())
