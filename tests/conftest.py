@@ -11,6 +11,22 @@ from typer.testing import CliRunner
 #: the real-Neo4j fixtures (neo4j_server, empty_db), available to every test module
 pytest_plugins = ["neo4j_fixtures"]
 
+#: tests that run a JVM (Neo4j, Gephi) or resolve jars with Maven: under pytest-xdist they run on
+#: one worker (``--dist loadgroup``), so one Neo4j server serves them all, two Maven runs never
+#: write the same local repository at once, and the pure-Python tests fill the other core
+JVM_MODULES = frozenset({"test_browser", "test_gephi", "test_neo4j_server", "test_store", "test_store_bulk",
+                         "test_store_faults", "test_store_injection", "test_store_profile"})
+JVM_FIXTURES = frozenset({"neo4j_server", "empty_db"})
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = getattr(item, "module", None)
+        in_jvm_module = module is not None and module.__name__ in JVM_MODULES
+        if in_jvm_module or JVM_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group("jvm"))
+
 TINY_ACTORS = """\
 - {id: TUR, kind: state, name: Türkiye, aliases: [Turkey]}
 - {id: AZE, kind: state, name: Azerbaijan}
