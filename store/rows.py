@@ -340,7 +340,7 @@ def centrality_year(dataset: Dataset) -> int | None:
 
 
 def centrality_rows(dataset: Dataset) -> list[dict[str, Any]]:
-    """Centrality node properties, so Browser users can size and colour nodes by them.
+    """Centrality node properties and a degree-band label, so Browser users can size nodes by them.
 
     Computed with ``graph.centrality.centrality`` (the one centrality module) at
     actor level (companies are their own nodes, as in Neo4j) on the clique
@@ -351,8 +351,10 @@ def centrality_rows(dataset: Dataset) -> list[dict[str, Any]]:
     """
     from tiegraph.graph.build import build_graph
     from tiegraph.graph.centrality import centrality
+    from tiegraph.store.browser import degree_band
 
-    overall = centrality(build_graph(dataset, level="actor"))
+    graph = build_graph(dataset, level="actor")
+    overall = centrality(graph)
     year = centrality_year(dataset)
     latest = (centrality(build_graph(dataset, [t for t in dataset.ties if t.year == year and not t.tentative],
                                      level="actor")) if year is not None else {})
@@ -364,5 +366,7 @@ def centrality_rows(dataset: Dataset) -> list[dict[str, Any]]:
             props[name] = float(overall.get(actor_id, zero)[measure])
             props[f"{name}Latest"] = float(latest.get(actor_id, zero)[measure])
         props["centralityYear"] = year
-        rows.append({"id": actor_id, "props": _compact(props)})
+        # Browser's style sheets select by label only: the band label sizes the node (store.browser)
+        partners = len(set(graph.neighbors(actor_id))) if actor_id in graph else 0
+        rows.append({"id": actor_id, "props": _compact(props), "degreeBand": degree_band(partners)})
     return rows

@@ -410,7 +410,7 @@ def test_load_fixture_counts_and_summary(store, env):
     drawn = store.run("MATCH (a:Actor {id: 'TUR'})-[r]-(b) RETURN coalesce(r.tieId, b.tieId) AS tie")
     assert len(drawn) == len({r["tie"] for r in drawn}) == 9
     labels = store.run("MATCH (a:Actor {id: 'tai'}) RETURN labels(a) AS l, a.country AS c, a.aliases AS al")[0]
-    assert (sorted(labels["l"]), labels["c"], labels["al"]) == (["Actor", "Company"], "TUR", ["TUSAŞ"])
+    assert (sorted(labels["l"]), labels["c"], labels["al"]) == (["Actor", "Company", "DegreeBand1"], "TUR", ["TUSAŞ"])
 
 
 def test_reload_is_idempotent(store, env):
@@ -479,8 +479,14 @@ def test_centrality_is_written_back(store, env, fixture_data):
         "MATCH (a:Actor) RETURN a.id AS id, a {" + ", ".join(f".{p}" for p in CENTRALITY_PROPERTIES) + "} AS props")}
     expected = {r["id"]: r["props"] for r in centrality_rows(fixture_data)}
     assert _close(stored, expected)
+    bands = {r["id"]: r["bands"] for r in store.run(
+        "MATCH (a:Actor) RETURN a.id AS id, [l IN labels(a) WHERE l STARTS WITH 'DegreeBand'] AS bands")}
+    assert bands == {r["id"]: [r["degreeBand"]] for r in centrality_rows(fixture_data)}
+    assert bands["TUR"] != ["DegreeBand1"] and bands["UZB"] == ["DegreeBand1"]  # TUR has partners, UZB none
     cli(["load", "--data", str(FIXTURE), "--no-centrality"], env)
     assert store.run("MATCH (a:Actor) WHERE a.degree IS NOT NULL RETURN count(a) AS n") == [{"n": 0}]
+    assert store.run("MATCH (a:Actor) WHERE any(l IN labels(a) WHERE l STARTS WITH 'DegreeBand') "
+                     "RETURN count(a) AS n") == [{"n": 0}]
 
 
 def test_bundled_data_loads_with_counts_from_the_dataset(store, env):
@@ -663,7 +669,7 @@ def test_query_formats_and_write_mode(store, env, tmp_path):
                             "RETURN p, a, r, r.dateFrom AS date", encoding="utf-8")
     row = json.loads(cli(["query", str(graph_values), "--format", "json"], env).stdout)[0]
     assert row["p"] == {"nodes": ["TUR", "ots"], "relationships": ["MEMBERSHIP"]}
-    assert row["a"]["_labels"] == ["Actor", "State"] and row["a"]["aliases"] == ["Turkey", "Turkiye"]
+    assert row["a"]["_labels"] == ["Actor", "DegreeBand2", "State"] and row["a"]["aliases"] == ["Turkey", "Turkiye"]
     assert (row["r"]["_type"], row["r"]["tieId"], row["date"]) == ("MEMBERSHIP", "tur-ots-2009", "2009-10-03")
 
 
