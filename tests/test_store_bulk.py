@@ -34,7 +34,8 @@ from typing import Any
 import pytest
 from helpers import REPO
 from neo4j_fixtures import kill_when, local_workdir, own_server, run
-from test_store import REPORT_VARIANTS, _close
+from store_cases import _close
+from test_store import REPORT_VARIANTS
 from test_store_injection import hostile_dataset
 from typer.testing import CliRunner
 
