@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from tiegraph.commands.common import (
+    DEFAULT_HUB,
     DataOpt,
     DatasetOpt,
     Format,
@@ -40,8 +41,6 @@ if TYPE_CHECKING:
     from tiegraph.analysis.thesis import ThesisOptions, ThesisResult
     from tiegraph.exports.files import Writer
 
-#: the research question's hub: its share of ties and its place in the network figure
-DEFAULT_HUB = "TUR"
 DEFAULT_FROM = 2010
 
 ThesisFromOpt = Annotated[int | None, typer.Option(
