@@ -31,7 +31,7 @@ from tiegraph.model.errors import UsageError
 from tiegraph.store.connection import Connection, open_driver, translate_errors
 from tiegraph.store.cypher import query_parts, read_query_file
 from tiegraph.store.rows import expected_counts
-from tiegraph.store.writer import DEFAULT_BATCH_SIZE, LoadResult
+from tiegraph.store.writer import DEFAULT_BATCH_SIZE, DEFAULT_WRITERS, LoadResult
 
 
 def _progress(enabled: bool):
@@ -96,6 +96,9 @@ def load(
     batch_size: Annotated[int, typer.Option("--batch-size", min=1,
                                             help="Relationships per write transaction (a tie's "
                                                  "relationships stay in one).")] = DEFAULT_BATCH_SIZE,
+    writers: Annotated[int, typer.Option("--writers", min=1,
+                                         help="Write transactions of tie batches at a time (each batch "
+                                              "stays whole; 1 writes them one after another).")] = DEFAULT_WRITERS,
     replace: Annotated[bool, typer.Option("--replace", help="Delete the project's data (all :Actor "
                                           "nodes and their relationships) before loading; with --bulk, "
                                           "let the import replace a database that is not empty.")] = False,
@@ -132,8 +135,8 @@ def load(
     with open_driver(conn) as driver, translate_errors(conn), _progress(True) as progress:
         task = progress.add_task("writing", total=None)
         result = load_into(
-            driver, conn.database, dataset, batch_size=batch_size, replace=replace, centrality=centrality,
-            on_start=lambda total: progress.update(task, total=total),
+            driver, conn.database, dataset, batch_size=batch_size, writers=writers, replace=replace,
+            centrality=centrality, on_start=lambda total: progress.update(task, total=total),
             on_batch=lambda what, n: progress.update(task, advance=n, description=f"writing {what}"),
         )
     _print_summary(result, dataset, conn)

@@ -107,6 +107,27 @@ def _start_props(start: PartialDate) -> tuple[tuple[str, Any], ...]:
             ("dateTo", dt.date(*start.latest())), ("year", start.year))
 
 
+@lru_cache(maxsize=4096)
+def _wire_days(start: PartialDate) -> tuple[str, str]:
+    """``dateFrom``/``dateTo`` as ISO text for the Bolt wire (cached like ``_start_props``)."""
+    return dt.date(*start.earliest()).isoformat(), dt.date(*start.latest()).isoformat()
+
+
+def _on_the_wire(row: dict[str, Any], tie: Tie) -> dict[str, Any]:
+    """Move the row's ``dateFrom``/``dateTo`` out of its props as ISO text; the write query makes them dates.
+
+    Why: the Python driver turns each ``datetime.date`` into a Bolt structure in
+    Python code, 12 us of client CPU per tie for the two (a third of the
+    client's share; BENCHMARKS.md section 4), while the server parses the text
+    with ``date()`` in well under that.  What is stored is the same Date.
+    """
+    props = row["props"]
+    if "dateFrom" in props and tie.start is not None:
+        del props["dateFrom"], props["dateTo"]
+        row["dateFrom"], row["dateTo"] = _wire_days(tie.start)
+    return row
+
+
 def last_year(tie: Tie) -> int | None:
     """The last year a tie is in force: an event's own year, a standing tie's end; None while it stands."""
     if tie.tie_type.temporal == "event":
@@ -175,9 +196,9 @@ def node_props(tie: Tie) -> dict[str, Any]:
 
 
 def edge_row(tie: Tie) -> dict[str, Any]:
-    """The writer's row for a bilateral tie: one relationship ``from`` -> ``to``."""
-    return {"tieId": tie.id, "type": tie.tie_type.relationship, "from": tie.participants[0],
-            "to": tie.participants[1], "props": tie_props(tie)}
+    """The writer's row for a bilateral tie: one relationship ``from`` -> ``to`` (dates as text: ``_on_the_wire``)."""
+    return _on_the_wire({"tieId": tie.id, "type": tie.tie_type.relationship, "from": tie.participants[0],
+                         "to": tie.participants[1], "props": tie_props(tie)}, tie)
 
 
 def node_row(tie: Tie) -> dict[str, Any]:
@@ -186,8 +207,8 @@ def node_row(tie: Tie) -> dict[str, Any]:
     A tie's node and participant relationships travel in one row, hence in one
     transaction: a load that dies half-way never leaves half of a tie behind.
     """
-    return {"tieId": tie.id, "label": TIE_LABELS[tie.type], "participants": list(tie.participants),
-            "props": node_props(tie)}
+    return _on_the_wire({"tieId": tie.id, "label": TIE_LABELS[tie.type], "participants": list(tie.participants),
+                         "props": node_props(tie)}, tie)
 
 
 def tie_row(tie: Tie) -> dict[str, Any]:

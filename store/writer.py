@@ -2,7 +2,7 @@
 
 Why this shape:
 
-* **Batches** of about ``batch_size`` relationships (default 10,000), one
+* **Batches** of about ``batch_size`` relationships (default 2,000), one
   ``session.execute_write`` each, keep every transaction small, so a large
   import neither exhausts the server's memory nor loses everything when one
   batch fails; the driver retries a batch on transient errors.  Rows are
@@ -28,6 +28,8 @@ Why this shape:
   (CREATE needs no index of the type, so nothing is lost), always taken from
   the vocabulary table by ``store.rows``.  Small loads thus take a handful of
   transactions instead of two per type, and each shape is planned once.
+* **Two batches at a time** (``writers``, ``in_flight``): the server works one
+  transaction per core, the client builds the next batch meanwhile.
 * Schema statements run in one transaction of their own before every load
   (Neo4j refuses schema changes and writes in one transaction).
 """
@@ -35,6 +37,7 @@ Why this shape:
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -63,11 +66,16 @@ from tiegraph.store.rows import WritePlan, batches, centrality_rows, tie_batches
 if TYPE_CHECKING:  # imported lazily: the CLI starts without the driver
     from neo4j import Driver, ManagedTransaction
 
-#: relationships per write transaction; 10,000 keeps a transaction's state to a few tens of MB
-#: of server heap (see BENCHMARKS.md, "Neo4j load", for the measurements behind it)
-DEFAULT_BATCH_SIZE = 10_000
+#: relationships per write transaction.  Small on purpose: a 2,000-relationship transaction's state
+#: dies young in the server's heap, while 10,000 outlived young collections and cost the server
+#: ~1.8x its CPU per relationship in garbage collection (BENCHMARKS.md, section 4)
+DEFAULT_BATCH_SIZE = 2_000
 
 T = TypeVar("T")
+R = TypeVar("R")
+
+#: concurrent write transactions of tie batches (``in_flight``); 2 uses both cores of a small machine
+DEFAULT_WRITERS = 2
 
 #: called after each committed batch with (what, rows in the batch); the CLI's progress bar
 BatchHook = Callable[[str, int], None]
@@ -197,18 +205,32 @@ def write_tie_batch(tx: ManagedTransaction, shape: str, rows: list[dict[str, Any
     return BatchResult(written, replaced)
 
 
-def prefetched(items: Iterator[T]) -> Iterator[T]:
-    """Yield ``items``, building the next one in a helper thread while the caller uses this one.
+def in_flight(jobs: Iterator[T], run: Callable[[T], R], workers: int) -> Iterator[tuple[T, R]]:
+    """``(job, run(job))`` in the order of ``jobs``, with up to ``workers`` runs at a time in threads.
 
-    Why: building a batch's rows is pure Python (holding the GIL) and the
-    server works while the driver waits on its socket (GIL released), so on a
-    small machine the two overlap instead of taking turns.
+    Why: a batch's transaction keeps one server thread busy while the driver waits
+    on its socket (GIL released), so on a 2-core machine a second transaction uses
+    the other core; meanwhile this thread builds the next batch's rows.  At most
+    ``workers + 1`` batches exist at once (memory stays bounded).  A job is
+    submitted only after the caller took the oldest result, so when the caller
+    fails on a result (a hook, Ctrl-C) at most ``workers - 1`` later batches have
+    been sent: with one worker, nothing beyond what it was told of.  Committed
+    batches stay (each is whole: a re-load completes the rest).
     """
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tiegraph-rows") as pool:
-        pending: Future[T | None] = pool.submit(next, items, None)
-        while (item := pending.result()) is not None:
-            pending = pool.submit(next, items, None)
-            yield item
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tiegraph-writer") as pool:
+        pending: deque[tuple[T, Future[R]]] = deque()
+        try:
+            for job in jobs:  # the next job is built while up to ``workers`` others run
+                if len(pending) == workers:
+                    done, future = pending.popleft()
+                    yield done, future.result()
+                pending.append((job, pool.submit(run, job)))
+            while pending:
+                done, future = pending.popleft()
+                yield done, future.result()
+        finally:
+            for _, future in pending:
+                future.cancel()
 
 
 def write_coverage(tx: ManagedTransaction, rows: list[dict[str, Any]]) -> int:
@@ -225,29 +247,41 @@ class WriteStats:
 
 
 def write_rows(driver: Driver, database: str, plan: WritePlan, *, batch_size: int = DEFAULT_BATCH_SIZE,
-               on_batch: BatchHook | None = None) -> WriteStats:
-    """Write actors (first: ties MATCH them), then ties type by type, each batch committed alone."""
+               writers: int = DEFAULT_WRITERS, on_batch: BatchHook | None = None) -> WriteStats:
+    """Write coverage and actors (first: ties MATCH them), then the tie batches, ``writers`` at a time.
+
+    Each batch is its own transaction (``write_tie_batch``); concurrent batches hold
+    disjoint ties, and Neo4j does not lock a dense actor node exclusively when a
+    relationship is added to it, so they rarely wait on each other (a deadlock
+    between two batches on sparse actors is a transient error the driver retries).
+    """
+    if writers < 1:
+        raise StoreError(f"writers must be at least 1, got {writers}")
     stats = WriteStats()
     present = ties_present(driver, database)
     shapes = [("edges", list(chain.from_iterable(plan.edges.values()))),
               ("nodes", list(chain.from_iterable(plan.nodes.values())))]
+    jobs = ((shape, rows, count) for shape, ties in shapes for rows, count in tie_batches(ties, batch_size))
+
+    def write(job: tuple[str, list[dict[str, Any]], int]) -> BatchResult:
+        with driver.session(database=database) as session:
+            return session.execute_write(write_tie_batch, job[0], job[1], present=present)
+
     # The rows are short-lived, acyclic dicts: with a million ties in memory the cyclic
     # collector would rescan them all again and again (a third of the client's CPU).
-    with gc_paused(), driver.session(database=database) as session:
-        session.execute_write(write_coverage, plan.coverage)
-        actor_rows = list(chain.from_iterable(plan.actors.values()))
-        for batch in batches(actor_rows, batch_size):
-            session.execute_write(_write_checked, "actors", load_store_cypher("write_actors"), batch, len(batch))
-            if on_batch is not None:
-                on_batch("actors", len(batch))
-        for shape, ties in shapes:
-            for rows, count in prefetched(tie_batches(ties, batch_size)):
-                result = session.execute_write(write_tie_batch, shape, rows, present=present)
-                stats.written += result.written
-                stats.replaced += result.replaced
+    with gc_paused():
+        with driver.session(database=database) as session:
+            session.execute_write(write_coverage, plan.coverage)
+            actor_rows = list(chain.from_iterable(plan.actors.values()))
+            for batch in batches(actor_rows, batch_size):
+                session.execute_write(_write_checked, "actors", load_store_cypher("write_actors"), batch, len(batch))
                 if on_batch is not None:
-                    on_batch("ties" if shape == "edges" else "tie nodes",
-                             count + (len(rows) if shape == "nodes" else 0))
+                    on_batch("actors", len(batch))
+        for (shape, rows, count), result in in_flight(jobs, write, writers):
+            stats.written += result.written
+            stats.replaced += result.replaced
+            if on_batch is not None:
+                on_batch("ties" if shape == "edges" else "tie nodes", count + (len(rows) if shape == "nodes" else 0))
     return stats
 
 
@@ -309,7 +343,7 @@ class LoadResult:
 
 
 def load_into(driver: Driver, database: str, dataset: Dataset, *, batch_size: int = DEFAULT_BATCH_SIZE,
-              replace: bool = False, centrality: bool = True,
+              writers: int = DEFAULT_WRITERS, replace: bool = False, centrality: bool = True,
               on_batch: BatchHook | None = None, on_start: Callable[[int], None] | None = None,
               ) -> LoadResult:
     """Checks, schema, optional clear, rows, centrality, counts: the whole of ``tiegraph load``.
@@ -320,13 +354,15 @@ def load_into(driver: Driver, database: str, dataset: Dataset, *, batch_size: in
     """
     if batch_size < 1:
         raise StoreError(f"batch size must be at least 1, got {batch_size}")
+    if writers < 1:
+        raise StoreError(f"writers must be at least 1, got {writers}")
     started = time.perf_counter()
     plan = write_plan(dataset)  # before touching the database: refuses what Neo4j would refuse
     statements = apply_schema(driver, database)
     cleared = clear_project(driver, database, batch_size) if replace else 0
     if on_start is not None:
         on_start(plan.total)
-    stats = write_rows(driver, database, plan, batch_size=batch_size, on_batch=on_batch)
+    stats = write_rows(driver, database, plan, batch_size=batch_size, writers=writers, on_batch=on_batch)
     if centrality:
         write_centrality(driver, database, dataset, batch_size=batch_size)
     counts = database_counts(driver, database)

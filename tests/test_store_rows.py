@@ -129,6 +129,10 @@ def test_a_multilateral_tie_is_one_node_and_a_bilateral_one_one_relationship(fix
     assert row["props"]["type"] == "JOINT_EXERCISE" and n_relationships(exercise) == 4
     transfer = edge_row(fixture_data.tie("baykar-kgz-tb2-2021"))
     assert (transfer["type"], transfer["from"], transfer["to"]) == ("ARMS_TRANSFER", "baykar", "KGZ")
+    # dates travel as ISO text (create_ties.cypher makes them Dates): the driver packs date objects slowly
+    assert (transfer["dateFrom"], transfer["dateTo"]) == ("2021-01-01", "2021-12-31")
+    assert not {"dateFrom", "dateTo"} & (transfer["props"].keys() | row["props"].keys())
+    assert (row["props"]["date"], row["dateFrom"], row["dateTo"]) == ("2023-09", "2023-09-01", "2023-09-30")
     assert tie_row(fixture_data.tie("aze-tur-exercises-2025"))["type"] == "JOINT_EXERCISE"  # two parties
 
 

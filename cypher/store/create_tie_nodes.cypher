@@ -6,7 +6,7 @@
 // rolls the whole batch back).
 UNWIND $rows AS row
 CREATE (t:Tie:$(row.label))
-SET t = row.props
+SET t = row.props, t.dateFrom = date(row.dateFrom), t.dateTo = date(row.dateTo)
 WITH t, row
 UNWIND range(0, size(row.participants) - 1) AS position
 MATCH (a:Actor {id: row.participants[position]})

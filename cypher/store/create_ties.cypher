@@ -9,5 +9,5 @@ UNWIND $rows AS row
 MATCH (a:Actor {id: row.from})
 MATCH (b:Actor {id: row.to})
 CREATE (a)-[r:$(row.type)]->(b)
-SET r = row.props
+SET r = row.props, r.dateFrom = date(row.dateFrom), r.dateTo = date(row.dateTo)
 RETURN count(r) AS written
