@@ -2,10 +2,10 @@
 
 Measured in one run, on one server, against seeded synthetic data (``bench.generate``):
 
-(a) ``load_into`` of 1,000,000 ties (quick: 2,000) into an empty database:
+(a) ``load_into`` of 1,000,000 ties among 2,000 actors (quick: 500 among 250) into an empty database:
     relationships/s and nodes/s, with the server's and this process's CPU time;
 (b) the batched writer against a one-query-per-tie path on the same 10,000-tie
-    sample (quick: 200): the same Cypher and the same write function, with rows
+    sample (quick: 50): the same Cypher and the same write function, with rows
     of one tie and one transaction per tie; final counts must be identical;
 (c) an idempotent re-load of (a)'s data without ``--replace`` (every tie's
     older copy is deleted and written again): time, and counts identical to (a)'s;
@@ -51,8 +51,10 @@ from typing import Any
 from bench._harness import Stopwatch, footer, header, parser, synthetic_dir, table
 from bench.neo4j_real import real_load
 
-FULL = {"ties": 1_000_000, "sample": 10_000}
-QUICK = {"ties": 2_000, "sample": 200}
+FULL = {"ties": 1_000_000, "sample": 10_000, "actors": 2_000}
+#: quick mode checks that every part runs and prints its figures (tests/test_bench_quick.py), not the
+#: figures: the smallest data that does, as the server restart and two importer JVMs of (d) dominate
+QUICK = {"ties": 500, "sample": 50, "actors": 250}
 TARGET_ONLINE = 35_000  # relationships/s, the online writer
 TARGET_BULK = 50_000  # relationships/s, the bulk path end to end at 1M ties
 TARGET_LEAN_RATIO = 0.75  # the bulk import phase against the lean import
@@ -279,7 +281,7 @@ def main() -> None:
     p.add_argument("--heap", default=None, help="server heap when started here (default: 2g, quick: 512m)")
     p.add_argument("--pagecache", default=None, help="server page cache (default: 3g, quick: 256m)")
     p.add_argument("--ties", type=int, default=None, help="synthetic ties for (a), (c), (d) (default: 1,000,000; "
-                   "quick: 2,000)")
+                   "quick: 500)")
     p.add_argument("--server-workdir", type=Path, default=None,
                    help="use the running local server of this work directory ('tiegraph neo4j start')")
     args = p.parse_args()
@@ -293,8 +295,8 @@ def main() -> None:
     from tiegraph.store.rows import expected_counts, write_plan
 
     with Stopwatch() as parse:
-        big = load_dataset([synthetic_dir(args.workdir, ties=sizes["ties"])])
-        sample = load_dataset([synthetic_dir(args.workdir, ties=sizes["sample"], seed=2)])
+        big = load_dataset([synthetic_dir(args.workdir, ties=sizes["ties"], actors=sizes["actors"])])
+        sample = load_dataset([synthetic_dir(args.workdir, ties=sizes["sample"], actors=sizes["actors"], seed=2)])
     big_plan, sample_plan = write_plan(big), write_plan(sample)
     print(f"data: {len(big.ties):,} ties = {big_plan.relationships:,} relationships, {len(big.actors):,} actors; "
           f"sample {len(sample.ties):,} ties = {sample_plan.relationships:,} relationships "

@@ -1,9 +1,8 @@
 """The local Neo4j 5.26 server (store/server.py, `tiegraph neo4j`), run for real from its jars.
 
 Nothing is mocked: the session server answers Bolt and serves Browser (with the
-tiegraph guide and style, telemetry off, complete APOC), and a second server in
-its own directory goes through start / status / stop / restart via the CLI, the
-way a user drives it.
+tiegraph guide and style, telemetry off, complete APOC), and goes through
+start / status / stop / restart via the CLI, the way a user drives it.
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ import html
 import http.server
 import json
 import re
+import shlex
 import socket
 import threading
 import time
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import neo4j
 import pytest
-from neo4j_fixtures import local_workdir, require_local_prerequisites
+from neo4j_fixtures import START_TIMEOUT, local_workdir, require_local_prerequisites
 from typer.testing import CliRunner
 
 from tiegraph.cli import app
@@ -195,41 +195,56 @@ def test_startup_timeout_names_the_log_and_leaves_nothing_running(tmp_path):
     assert server.status(workdir) is None
 
 
-def test_cli_start_status_stop_restart(tmp_path):
-    """A user's round trip, in a directory of its own so the session server stays up."""
+def test_cli_start_status_stop_restart(neo4j_server, tmp_path):
+    """A user's round trip through the CLI on the session's local server: a second start finds it
+    running (another password, given or from NEO4J_PASSWORD, is refused), status with and without
+    the password, stop, stop again, and a start without a password that brings the same server back
+    (saved password, same ports, data kept).
+
+    One JVM start in all, the session server's own restart, rather than a server of its own (two
+    starts and a set-initial-password): a server start is the slowest step of the suite. A first
+    start in a fresh directory with NEO4J_PASSWORD is the session fixture's (the same
+    ``server.start``); with NEO4J_URI (no local session server) this test makes one through the
+    CLI, in a directory of its own.
+    """
     require_local_prerequisites()
     runner = CliRunner()
-    workdir = tmp_path / "cli"
+    nowhere = runner.invoke(app, ["neo4j", "status", "--workdir", str(tmp_path / "none")])
+    assert nowhere.exit_code == 1 and "not running" in nowhere.stdout
+
+    shared = local_workdir()
+    workdir = shared or tmp_path / "cli"
+    password = neo4j_server.password if shared is not None else "cli-test-password"
     args = ["--workdir", str(workdir)]
-    env = {"NEO4J_PASSWORD": "cli-test-password"}
-
-    result = runner.invoke(app, ["neo4j", "status", *args])
-    assert result.exit_code == 1 and "not running" in result.stdout
-
-    result = runner.invoke(app, ["neo4j", "start", *args], env=env)
-    assert result.exit_code == 0, (result.stdout, result.stderr)
+    starting = ["neo4j", "start", *args, "--timeout", f"{START_TIMEOUT:g}"]
+    env = {"NEO4J_PASSWORD": password}
+    if shared is None:
+        first = runner.invoke(app, starting, env=env)
+        assert first.exit_code == 0, (first.stdout, first.stderr)
+    auth = ("neo4j", password)
     state = json.loads((workdir / "state.json").read_text())
-    assert (workdir / "state.json").stat().st_mode & 0o077 == 0  # it holds the password
-    assert f"export NEO4J_URI={state['bolt_uri']} NEO4J_USER=neo4j NEO4J_PASSWORD=cli-test-password" in result.stdout
-    assert f"Browser:  http://127.0.0.1:{state['http_port']}/browser/" in result.stdout
-    pid = state["pid"]
-    auth = ("neo4j", "cli-test-password")
-    with neo4j.GraphDatabase.driver(state["bolt_uri"], auth=auth) as d:
-        d.execute_query("CREATE (:Kept {name: 'survives a restart'})")
-
     try:
-        # A second start finds the running server; another password is refused, not applied.
-        again = runner.invoke(app, ["neo4j", "start", *args], env=env)
+        assert (workdir / "state.json").stat().st_mode & 0o077 == 0  # it holds the password
+        pid = state["pid"]
+        with neo4j.GraphDatabase.driver(state["bolt_uri"], auth=auth) as d:
+            d.execute_query("CREATE (:Kept {name: 'survives a restart'})")
+
+        # A second start finds the running server and says how to reach it; another password is refused.
+        again = runner.invoke(app, starting, env=env)
         assert again.exit_code == 0 and f"pid {pid}" in again.stdout
-        other = runner.invoke(app, ["neo4j", "start", *args, "--password", "another-password"])
-        assert other.exit_code == 1
-        assert other.stderr.startswith("Error: Neo4j is already running in ") and "Traceback" not in other.stderr
+        export = f"export NEO4J_URI={state['bolt_uri']} NEO4J_USER=neo4j NEO4J_PASSWORD={shlex.quote(password)}"
+        assert export in again.stdout
+        assert f"Browser:  http://127.0.0.1:{state['http_port']}/browser/" in again.stdout
+        for other, other_env in ((["--password", "another-password"], env), ([], {"NEO4J_PASSWORD": "another-one"})):
+            refused = runner.invoke(app, [*starting, *other], env=other_env)
+            assert refused.exit_code == 1
+            assert refused.stderr.startswith("Error: Neo4j is already running in ") and "Traceback" not in refused.stderr
 
         shown = runner.invoke(app, ["neo4j", "status", *args])
-        assert shown.exit_code == 0 and "cli-test-password" not in shown.stdout
+        assert shown.exit_code == 0 and password not in shown.stdout
         assert f"Password: (hidden: --show-password prints it; it is in {workdir / 'state.json'})" in shown.stdout
         asked = runner.invoke(app, ["neo4j", "status", *args, "--show-password"])
-        assert asked.exit_code == 0 and "  Password: cli-test-password\n" in asked.stdout
+        assert asked.exit_code == 0 and f"  Password: {password}\n" in asked.stdout
         stopped = runner.invoke(app, ["neo4j", "stop", *args])
         assert stopped.exit_code == 0 and "Neo4j stopped" in stopped.stdout
         assert runner.invoke(app, ["neo4j", "stop", *args]).stdout.startswith("Neo4j was not running")
@@ -240,13 +255,21 @@ def test_cli_start_status_stop_restart(tmp_path):
         with neo4j.GraphDatabase.driver(state["bolt_uri"], auth=auth) as d:
             with pytest.raises(neo4j.exceptions.ServiceUnavailable):
                 d.verify_connectivity()
-        restarted = runner.invoke(app, ["neo4j", "start", *args], env={"NEO4J_PASSWORD": None})
+        restarted = runner.invoke(app, starting, env={"NEO4J_PASSWORD": None})
         assert restarted.exit_code == 0, (restarted.stdout, restarted.stderr)
+        assert export in restarted.stdout
         info = server.status(workdir)
-        assert info is not None and info.bolt_uri == state["bolt_uri"] and info.password == "cli-test-password"
+        assert info is not None and info.bolt_uri == state["bolt_uri"] and info.password == password
+        assert info.pid != pid and info.http_url == f"http://127.0.0.1:{state['http_port']}"
         with neo4j.GraphDatabase.driver(info.bolt_uri, auth=auth) as d:
             records, _, _ = d.execute_query("MATCH (k:Kept) RETURN k.name AS name")
         assert [r["name"] for r in records] == ["survives a restart"]
     finally:
-        server.stop(workdir)
-    assert server.status(workdir) is None
+        if shared is None:
+            server.stop(workdir)
+            assert server.status(workdir) is None
+        else:  # the session server stays up for the other tests, without this test's node
+            if server.status(shared) is None:
+                server.start_again(shared, timeout=START_TIMEOUT)
+            with neo4j.GraphDatabase.driver(state["bolt_uri"], auth=auth) as d:
+                d.execute_query("MATCH (k:Kept) DELETE k")

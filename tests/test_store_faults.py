@@ -68,9 +68,13 @@ def relationship_total(driver: Any) -> int:
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory) -> Path:
-    """1,500 seeded synthetic ties (a tenth multilateral) among 300 actors: 150 batches of 10."""
+    """500 seeded synthetic ties (23 multilateral: tie nodes) among 100 actors: 100 batches of 5.
+
+    Enough batches for the kill to land between two of them (at a tenth, polled every ~20 ms), few
+    enough that running the load again (one transaction per batch) takes seconds.
+    """
     out = tmp_path_factory.mktemp("synthetic")
-    generate(out, ties=1_500, actors=300, seed=11, first_year=1990)
+    generate(out, ties=500, actors=100, seed=11, first_year=1990)
     return out
 
 
@@ -79,7 +83,7 @@ def test_a_killed_load_is_completed_exactly_by_running_it_again(empty_db, synthe
     dataset = load_dataset([synthetic])
     expected = expected_counts(dataset)
     total = sum(expected.relationships.values())
-    command = tiegraph("load", "--data", str(synthetic), "--batch-size", "10", "--no-centrality")
+    command = tiegraph("load", "--data", str(synthetic), "--batch-size", "5", "--no-centrality")
     seen: list[int] = []
 
     def a_tenth_written() -> bool:
