@@ -19,7 +19,10 @@ Measured in one run, on one server, against seeded synthetic data (``bench.gener
 (e) ``tiegraph load --replace`` of the bundled data plus every dataset in
     ``../shared/external`` (imported once with ``tiegraph import all``; quick: the
     small copies in tests/fixtures/external): reading the files, then ``load_into``
-    with centrality, as the command runs it.
+    with centrality, as the command runs it;
+(f) where the online writer's time goes (``bench.neo4j_ladder``): 50,000 of (a)'s
+    bilateral ties (quick: 200) written again and again, one property group more
+    each time, then all of them in batches of 10,000 and two batches at a time.
 
 The server is a local Neo4j started with ``store.server.start`` in a temporary
 directory (``--heap``/``--pagecache``; stopped and deleted at the end), the running
@@ -49,12 +52,13 @@ from pathlib import Path
 from typing import Any
 
 from bench._harness import Stopwatch, footer, header, parser, synthetic_dir, table
+from bench.neo4j_ladder import cost_ladder
 from bench.neo4j_real import real_load
 
-FULL = {"ties": 1_000_000, "sample": 10_000, "actors": 2_000}
+FULL = {"ties": 1_000_000, "sample": 10_000, "actors": 2_000, "ladder": 50_000}
 #: quick mode checks that every part runs and prints its figures (tests/test_bench_quick.py), not the
 #: figures: the smallest data that does, as the server restart and two importer JVMs of (d) dominate
-QUICK = {"ties": 500, "sample": 50, "actors": 250}
+QUICK = {"ties": 500, "sample": 50, "actors": 250, "ladder": 200}
 TARGET_ONLINE = 35_000  # relationships/s, the online writer
 TARGET_BULK = 50_000  # relationships/s, the bulk path end to end at 1M ties
 TARGET_LEAN_RATIO = 0.75  # the bulk import phase against the lean import
@@ -317,6 +321,12 @@ def main() -> None:
             with Stopwatch() as cleared:
                 clear(driver, db)
             report_big(big, big_plan, first, again, cleared.wall, srv.pid is not None, failures)
+            # (f) the same bilateral ties, one property group more at a time (bench.neo4j_ladder)
+            ladder = cost_ladder(driver, db, big_plan, srv.pid, sizes["ladder"], process_cpu)
+            print(f"\n(f) where the online writer's time goes: the first {ladder[0]['rels']:,} bilateral ties of "
+                  "(a), written again and again into the emptied database with more of their properties:")
+            table(ladder, ["rung", "batch", "writers", "properties", "rels", "wall_s", "rels_per_s",
+                           "server_us_per_rel", "client_us_per_rel"])
 
             # (b) on a warm server (JIT compiled by (a)), after one discarded warm-up load of the
             # sample; both paths start from the same state: the sample's actors and no tie
