@@ -95,6 +95,11 @@ def test_bench_neo4j_load_quick(neo4j_server, tmp_path_factory):
                 r"\(a\) load: [\d,]+ relationships/s, [\d,]+ nodes/s .*counts as expected: yes",
                 r"\(c\) re-load: .*, 500 ties replaced \(deleted and written again\); counts identical: yes",
                 r"\(b\) ratio per-tie / batched: [\d.,]+x wall; counts identical and as expected: yes",
+                r"\(f\) where the online writer's time goes: the first 200 bilateral ties of \(a\)",
+                *(rf"\n *{re.escape(rung)} +{batch} +{writers} +[\d.]+ +200 +[\d.]+ +[\d,.]+ +[\d,.]+ +[\d,.]+"
+                  for rung, batch, writers in (("no properties", "2,000", 1), ("all properties", "2,000", 1),
+                                               ("all, batches of 10,000", "10,000", 1),
+                                               ("all, 2 writers", "2,000", 2))),
                 r"\(e\) bundled data \+ atop, dcad, jme, mme, sipri: [\d,]+ ties = [\d,]+ relationships",
                 r"target >= 35,000 relationships/s, online writer: [\d,]+, (met|missed by [\d.,]+x)",
                 r"target <= 30 s, bundled \+ external datasets online \(read \+ load\): [\d.]+ s, "
