@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from tiegraph.model.errors import StoreError
-from tiegraph.store import browser
+from tiegraph.store import browser, class_archive
 from tiegraph.store.jvm import (  # noqa: F401  (re-exported: callers import them from here)
     ENTRY_POINT,
     JVM_FLAGS,
@@ -40,6 +40,7 @@ from tiegraph.store.jvm import (  # noqa: F401  (re-exported: callers import the
     admin_error,
     classpath,
     default_home,
+    extra_options,
     java,
     locked,
     neo4j_env,
@@ -100,6 +101,7 @@ def start(workdir: Path, *, password: str, bolt_port: int | None = None, http_po
         heap = heap or os.environ.get("TIEGRAPH_NEO4J_HEAP") or DEFAULT_HEAP
         pagecache = pagecache or os.environ.get("TIEGRAPH_NEO4J_PAGECACHE") or DEFAULT_PAGECACHE
         plugins = lib.parent / "plugins"
+        sharing, dump = class_archive.launch_flags(lib)
         for sub in ("conf", "data", "logs", "run", "run/tmp", "import"):
             (workdir / sub).mkdir(exist_ok=True)
         (workdir / "conf" / "neo4j.conf").write_text(
@@ -113,7 +115,8 @@ def start(workdir: Path, *, password: str, bolt_port: int | None = None, http_po
         with open(logs / "console.log", "ab") as out:
             proc = subprocess.Popen(
                 # tmpdir: Neo4j unpacks the Browser archive there; kept inside the work directory
-                [java_binary, f"-Xms{heap}", f"-Xmx{heap}", *JVM_FLAGS, f"-Djava.io.tmpdir={workdir / 'run' / 'tmp'}",
+                [java_binary, f"-Xms{heap}", f"-Xmx{heap}", *JVM_FLAGS, *extra_options(), *sharing,
+                 f"-Djava.io.tmpdir={workdir / 'run' / 'tmp'}",
                  "-cp", classpath(lib), ENTRY_POINT,
                  f"--home-dir={workdir}", f"--config-dir={workdir / 'conf'}"],
                 cwd=workdir, env=neo4j_env(workdir), stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
@@ -123,11 +126,16 @@ def start(workdir: Path, *, password: str, bolt_port: int | None = None, http_po
                           f"http://127.0.0.1:{http_port}/browser/", USER, password, proc.pid)
         (workdir / "neo4j.pid").write_text(f"{proc.pid}\n")
         write_state(workdir, {**asdict(info), "bolt_port": bolt_port, "http_port": http_port,
-                               "version": NEO4J_VERSION, "heap": heap, "pagecache": pagecache})
+                               "version": NEO4J_VERSION, "heap": heap, "pagecache": pagecache,
+                               "class_dump": str(dump) if dump else None})
         try:
             _wait_until_ready(info, proc, workdir, timeout, offsets, http)
         except BaseException:
+            # the classes of a start that failed are not worth keeping: no archive from this run
+            write_state(workdir, {**read_state(workdir), "class_dump": None})
             stop(workdir)
+            if dump is not None:
+                dump.unlink(missing_ok=True)
             raise
         return info
 
@@ -166,8 +174,10 @@ def stop(workdir: Path, timeout: float = 60) -> bool:
         terminate(pid, workdir, timeout)
     (workdir / "neo4j.pid").unlink(missing_ok=True)
     state = read_state(workdir)
-    if state.get("pid") is not None:
-        write_state(workdir, {**state, "pid": None})
+    if state.get("class_dump"):  # the JVM has exited: its class archive is complete or never will be
+        class_archive.adopt(Path(state["class_dump"]))
+    if state.get("pid") is not None or state.get("class_dump"):
+        write_state(workdir, {**state, "pid": None, "class_dump": None})
     return was_running
 
 

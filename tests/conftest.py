@@ -11,25 +11,55 @@ from typer.testing import CliRunner
 #: the real-Neo4j fixtures (neo4j_server, empty_db), available to every test module
 pytest_plugins = ["neo4j_fixtures"]
 
-#: tests that run a JVM (Neo4j, Gephi) or resolve jars with Maven: under pytest-xdist they form one
-#: work unit on one worker (``pytest_xdist_make_scheduler`` below), so one Neo4j server serves them
-#: all, two Maven runs never write the same local repository at once, and the pure-Python tests
-#: fill the other core
-JVM_MODULES = frozenset({"test_browser", "test_gephi", "test_neo4j_server", "test_store", "test_store_bulk",
-                         "test_store_faults", "test_store_injection", "test_store_profile"})
-JVM_TESTS = frozenset({"test_bench_quick.py::test_bench_neo4j_load_quick"})
+#: The tests that use the local Neo4j server form one xdist work unit, run by one worker, so one
+#: server (the session fixture starts one per worker process) serves them all; the other worker runs
+#: everything else, Gephi's JVM included. Two units with a server each were tried: on 2 cores the
+#: two servers' CPU made the run 25 % slower, not faster.
+NEO4J_MODULES = frozenset({"test_browser", "test_neo4j_server", "test_store", "test_store_bulk", "test_store_faults",
+                           "test_store_injection", "test_store_profile"})
+NEO4J_TESTS = frozenset({"test_bench_quick.py::test_bench_neo4j_load_quick"})
+#: tests that stop and restart the session's server: the bulk imports (test_store_bulk.py's ``bulk``
+#: fixture), the quick load benchmark (its bulk part), the CLI round trip
+RESTARTING = ("test_bench_quick.py::test_bench_neo4j_load_quick",
+              "test_neo4j_server.py::test_cli_start_status_stop_restart")
+#: the real-browser test: Browser's UI waits (30 s each) are the first to give out on a busy machine
+REAL_BROWSER = "test_browser.py::test_guide_style_and_first_question_in_a_real_browser"
+#: the longest other unit (the quick benchmarks, ~70 s) is handed out first, not last
+LONGEST_OTHER = "tests/test_bench_quick.py"
 
 
-def jvm_scope(nodeid: str) -> str:
-    """The xdist work unit of a test: "jvm" for the JVM tests, else its module."""
-    module = nodeid.split("::", 1)[0]
-    if Path(module).stem in JVM_MODULES or f"{Path(module).name}::{nodeid.split('::', 1)[-1]}" in JVM_TESTS:
-        return "jvm"
+def work_unit(nodeid: str) -> str:
+    """The xdist work unit of a test: "neo4j" for the tests on the local server, else its module."""
+    module, _, name = nodeid.partition("::")
+    if Path(module).stem in NEO4J_MODULES or f"{Path(module).name}::{name}" in NEO4J_TESTS:
+        return "neo4j"
     return module
 
 
+def run_order(item: pytest.Item) -> tuple[int, int]:
+    """The Neo4j unit first (xdist hands it to one worker at once), then the longest other unit.
+
+    Within the Neo4j unit, the tests that restart the server run last (on a server warmed up by the
+    others), so the rest run on the server the session started rather than on one just restarted,
+    whose queries are compiled and JIT-compiled all over again; the real-browser test just before
+    them: not first, on a server just started, while the other worker is busiest (it timed out
+    there once).
+    """
+    unit = work_unit(item.nodeid)
+    if unit != "neo4j":
+        return 1 + (unit != LONGEST_OTHER), 0
+    if item.nodeid.endswith(RESTARTING) or "bulk" in getattr(item, "fixturenames", ()):
+        return 0, 2
+    return 0, int(item.nodeid.endswith(REAL_BROWSER))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=run_order)  # stable: otherwise collection order
+
+
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
-    """Load-balance modules, but keep every JVM test in one unit (see ``JVM_MODULES``).
+    """Load-balance modules, but keep the Neo4j tests in one unit (``work_unit``), handed out in
+    ``run_order`` (xdist would otherwise hand out the units with the most tests first).
 
     xdist's own ``--dist loadgroup`` marks groups by editing ``item._nodeid``, which pytest 9.2
     no longer reads (``Node.nodeid`` comes from ``_id``), so the grouping is done here, on the
@@ -39,8 +69,9 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
 
     class JvmUnitScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            return jvm_scope(nodeid)
+            return work_unit(nodeid)
 
+    config.option.loadscopereorder = False
     return JvmUnitScheduling(config, log)  # type: ignore[arg-type]
 
 TINY_ACTORS = """\

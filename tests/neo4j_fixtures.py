@@ -38,6 +38,15 @@ from tiegraph.store import server
 from tiegraph.store.connection import Connection, open_driver
 from tiegraph.store.server import ServerInfo
 
+#: The suite's Neo4j JVMs compile with C1 only (store.jvm.extra_options): about half the CPU per
+#: server start on 2 cores, and the tests' short workloads never pay back C2's compilations.
+#: A value set by the caller wins (an empty one gives the JVM's defaults).
+os.environ.setdefault("TIEGRAPH_NEO4J_JVM_OPTS", "-XX:TieredStopAtLevel=1")
+#: ...and without the class archive (store.class_archive): on a fresh machine, every CI run, the suite
+#: would pay for dumping it (a slower first start, ~20 s more on the first stop) and gain less than
+#: that on the few starts after. tests/test_neo4j_server.py turns it on where it tests it.
+os.environ.setdefault("TIEGRAPH_NEO4J_CLASS_ARCHIVE", "off")
+
 #: seconds; a cold jar download is not included (resolve_jars runs before the clock starts)
 START_TIMEOUT = float(os.environ.get("TIEGRAPH_NEO4J_START_TIMEOUT", "180"))
 

@@ -37,6 +37,7 @@ from tiegraph.exports.gexf import read_gexf, write_gexf
 from tiegraph.exports.graphml import write_graphml
 from tiegraph.graph.build import build_graph
 from tiegraph.model.dates import PartialDate
+from tiegraph.store.jvm import default_home, locked
 
 GEPHI = Path(__file__).parent / "gephi"
 VERSION = "0.10.1"
@@ -50,8 +51,13 @@ def gephi_jar() -> Path:
     if not jar.is_file():
         mvn = shutil.which("mvn")
         assert mvn, "Maven (mvn) is needed to fetch gephi-toolkit"
-        done = subprocess.run([mvn, "-q", "-B", "-f", str(GEPHI / "pom.xml"), f"-Dmaven.repo.local={repo}",
-                               "dependency:resolve"], capture_output=True, text=True, stdin=subprocess.DEVNULL)
+        # The Neo4j jars' lock: a Neo4j test on the other xdist worker may be running Maven on the
+        # same local repository, which two Maven runs must not write at once.
+        home = default_home()
+        home.mkdir(parents=True, exist_ok=True)
+        with locked(home / ".lock"):
+            done = subprocess.run([mvn, "-q", "-B", "-f", str(GEPHI / "pom.xml"), f"-Dmaven.repo.local={repo}",
+                                   "dependency:resolve"], capture_output=True, text=True, stdin=subprocess.DEVNULL)
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert jar.is_file(), jar
     return jar

@@ -28,7 +28,7 @@ from typer.testing import CliRunner
 
 from tiegraph.cli import app
 from tiegraph.model.errors import StoreError
-from tiegraph.store import browser, server
+from tiegraph.store import browser, class_archive, jvm, server
 from tiegraph.store.connection import Connection, open_driver
 from tiegraph.store.server import ServerInfo
 
@@ -165,6 +165,10 @@ def test_local_server_status_matches_the_fixture(neo4j_server):
     # process), so everything but the pid must match, and the pid must be the running one
     assert status is not None and replace(status, pid=None) == replace(neo4j_server, pid=None)
     assert status.pid is not None and server.running_pid(workdir) == status.pid
+    # $TIEGRAPH_NEO4J_JVM_OPTS (the suite sets it: tests/neo4j_fixtures.py) reaches the server's JVM
+    command = Path(f"/proc/{status.pid}/cmdline").read_bytes().decode().split("\0")
+    wanted = jvm.extra_options()
+    assert any(command[i:i + len(wanted)] == wanted for i in range(len(command))), (wanted, command)
 
 
 def test_port_in_use_is_reported_before_anything_starts(tmp_path):
@@ -182,8 +186,9 @@ def test_short_password_is_refused(tmp_path):
         server.start(tmp_path / "w", password="short")
 
 
-def test_startup_timeout_names_the_log_and_leaves_nothing_running(tmp_path):
+def test_startup_timeout_names_the_log_and_leaves_nothing_running(tmp_path, monkeypatch):
     require_local_prerequisites()
+    monkeypatch.setenv("TIEGRAPH_NEO4J_CLASS_ARCHIVE", "on")
     workdir = tmp_path / "slow"
     with pytest.raises(StoreError) as caught:
         server.start(workdir, password="longenough", timeout=0.5)
@@ -193,6 +198,45 @@ def test_startup_timeout_names_the_log_and_leaves_nothing_running(tmp_path):
     assert f"within 0.5 s (see {workdir.resolve() / 'logs' / 'console.log'}" in first
     assert server.running_pid(workdir) is None
     assert server.status(workdir) is None
+    # nor a class archive: the classes of a failed start are not kept
+    assert server.saved_state(workdir).get("class_dump") is None
+    assert not list(server.default_home().glob(f"{class_archive.ARCHIVE}.*.partial"))
+
+
+def test_a_class_archive_is_adopted_only_if_java_can_map_it(tmp_path, monkeypatch):
+    """store.class_archive on a jar cache of its own (links to the real jars): a dump is written by a
+    real JVM (the admin tool, for speed), a torn copy of it is refused and deleted, the whole one
+    is moved into place, and the next launch maps it; a dump nobody adopted for an hour is removed."""
+    import os
+    import subprocess
+
+    require_local_prerequisites()
+    monkeypatch.delenv("TIEGRAPH_NEO4J_CLASS_ARCHIVE", raising=False)  # the suite turns it off
+    lib = jvm.resolve_jars()
+    home = tmp_path / "jars"
+    home.mkdir()
+    for name in ("lib", "plugins"):
+        (home / name).symlink_to(lib.parent / name, target_is_directory=True)
+    abandoned = home / f"{class_archive.ARCHIVE}.old.partial"
+    abandoned.write_bytes(b"left by a server nobody stopped")
+    os.utime(abandoned, (time.time() - 2 * class_archive.ABANDONED_AFTER,) * 2)
+
+    flags, dump = class_archive.launch_flags(home / "lib")
+    assert dump is not None and flags == [f"-XX:ArchiveClassesAtExit={dump}"] and not abandoned.exists()
+    subprocess.run([jvm.java(), *flags, "-cp", jvm.classpath(home / "lib"), jvm.ADMIN_TOOL, "--version"],
+                   capture_output=True, check=True, env=jvm.neo4j_env(tmp_path))
+    whole = dump.read_bytes()
+    torn = home / f"{class_archive.ARCHIVE}.torn.partial"
+    torn.write_bytes(whole[: len(whole) // 2])  # a JVM killed while dumping: Java would crash mapping it
+    here = set(Path.cwd().glob("hs_err_pid*.log"))
+    assert class_archive.adopt(torn) is False and not torn.exists()
+    assert set(Path.cwd().glob("hs_err_pid*.log")) == here  # the check's crash report is not left here
+    assert not (home / class_archive.ARCHIVE).exists()
+
+    assert class_archive.adopt(dump) is True and not dump.exists()
+    archive = home / class_archive.ARCHIVE
+    assert archive.read_bytes() == whole
+    assert class_archive.launch_flags(home / "lib") == ([f"-XX:SharedArchiveFile={archive}"], None)
 
 
 def test_cli_start_status_stop_restart(neo4j_server, tmp_path):
