@@ -37,7 +37,14 @@ def test_every_command_appears_in_the_readme():
 
 
 def test_ci_runs_the_readme_test_command():
+    """.ci/run ends with the README's test command, and that command installs, lints, type-checks and tests."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
-    test_command = next(line.strip() for line in ci.splitlines() if "pytest" in line)
-    assert test_command in readme
+    commands = [line.strip() for line in ci.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    test_command = commands[-1]
+    assert f"```bash\n{test_command}\n```" in readme
+    script = (REPO / test_command).read_text(encoding="utf-8")
+    steps = ["python3 -m venv .venv", ".venv/bin/pip install -q --no-compile -e '.[test]'", ".venv/bin/ruff check .",
+             "scripts/typecheck", ".venv/bin/python -m pytest -q"]
+    assert all(step in script for step in steps), script
+    assert [script.rindex(step) for step in steps] == sorted(script.rindex(step) for step in steps)
