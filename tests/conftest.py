@@ -11,15 +11,18 @@ from typer.testing import CliRunner
 #: the real-Neo4j fixtures (neo4j_server, empty_db), available to every test module
 pytest_plugins = ["neo4j_fixtures"]
 
-#: The tests that use the local Neo4j server form one xdist work unit, run by one worker, so one
-#: server (the session fixture starts one per worker process) serves them all; the other worker runs
-#: everything else, Gephi's JVM included. Two units with a server each were tried: on 2 cores the
-#: two servers' CPU made the run 25 % slower, not faster.
+#: The tests on a local Neo4j server form two xdist work units, one per worker, each with a server
+#: of its own (the session fixture starts one per worker process): "neo4j-restarting", the tests
+#: that stop and restart their server (the bulk imports, the quick load benchmark, the CLI round
+#: trip), which must not pull it from under another test, and "neo4j", the others. The pure-Python
+#: modules (Gephi's JVM included) fill in around them. Measured on the dev machine (warm caches,
+#: `pytest --durations=0`): one Neo4j unit 339 s + 15 s for the CLI round trip, two units 314 s.
+#: (Two units were slower, 541 s, while the servers still ran C2 and dumped class archives.)
 NEO4J_MODULES = frozenset({"test_browser", "test_neo4j_server", "test_store", "test_store_bulk", "test_store_faults",
                            "test_store_injection", "test_store_profile"})
 NEO4J_TESTS = frozenset({"test_bench_quick.py::test_bench_neo4j_load_quick"})
-#: tests that stop and restart the session's server: the bulk imports (test_store_bulk.py's ``bulk``
-#: fixture), the quick load benchmark (its bulk part), the CLI round trip
+#: tests that stop and restart the worker's server besides test_store_bulk.py: the quick load
+#: benchmark (its bulk part), the CLI round trip
 RESTARTING = ("test_bench_quick.py::test_bench_neo4j_load_quick",
               "test_neo4j_server.py::test_cli_start_status_stop_restart")
 #: the real-browser test: Browser's UI waits (30 s each) are the first to give out on a busy machine
@@ -29,28 +32,25 @@ LONGEST_OTHER = "tests/test_bench_quick.py"
 
 
 def work_unit(nodeid: str) -> str:
-    """The xdist work unit of a test: "neo4j" for the tests on the local server, else its module."""
+    """The xdist work unit of a test: "neo4j-restarting" for the tests that restart their server,
+    "neo4j" for the other tests on a local server, else its module."""
     module, _, name = nodeid.partition("::")
+    if Path(module).stem == "test_store_bulk" or nodeid.endswith(RESTARTING):
+        return "neo4j-restarting"
     if Path(module).stem in NEO4J_MODULES or f"{Path(module).name}::{name}" in NEO4J_TESTS:
         return "neo4j"
     return module
 
 
 def run_order(item: pytest.Item) -> tuple[int, int]:
-    """The Neo4j unit first (xdist hands it to one worker at once), then the longest other unit.
-
-    Within the Neo4j unit, the tests that restart the server run last (on a server warmed up by the
-    others), so the rest run on the server the session started rather than on one just restarted,
-    whose queries are compiled and JIT-compiled all over again; the real-browser test just before
-    them: not first, on a server just started, while the other worker is busiest (it timed out
-    there once).
-    """
+    """The two Neo4j units first (xdist hands one to each worker at once), then the longest other
+    unit; in the "neo4j" unit the real-browser test last."""
     unit = work_unit(item.nodeid)
-    if unit != "neo4j":
-        return 1 + (unit != LONGEST_OTHER), 0
-    if item.nodeid.endswith(RESTARTING) or "bulk" in getattr(item, "fixturenames", ()):
-        return 0, 2
-    return 0, int(item.nodeid.endswith(REAL_BROWSER))
+    if unit == "neo4j-restarting":
+        return 0, 0
+    if unit == "neo4j":
+        return 1, int(item.nodeid.endswith(REAL_BROWSER))
+    return 2 + (unit != LONGEST_OTHER), 0
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -58,8 +58,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
-    """Load-balance modules, but keep the Neo4j tests in one unit (``work_unit``), handed out in
-    ``run_order`` (xdist would otherwise hand out the units with the most tests first).
+    """Load-balance modules, but keep the Neo4j tests in their two units (``work_unit``), handed out
+    in ``run_order`` (xdist would otherwise hand out the units with the most tests first).
 
     xdist's own ``--dist loadgroup`` marks groups by editing ``item._nodeid``, which pytest 9.2
     no longer reads (``Node.nodeid`` comes from ``_id``), so the grouping is done here, on the
@@ -67,12 +67,12 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
     """
     from xdist.scheduler import LoadScopeScheduling
 
-    class JvmUnitScheduling(LoadScopeScheduling):
+    class Neo4jUnitScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             return work_unit(nodeid)
 
     config.option.loadscopereorder = False
-    return JvmUnitScheduling(config, log)  # type: ignore[arg-type]
+    return Neo4jUnitScheduling(config, log)  # type: ignore[arg-type]
 
 TINY_ACTORS = """\
 - {id: TUR, kind: state, name: Türkiye, aliases: [Turkey]}
