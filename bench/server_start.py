@@ -10,6 +10,8 @@ cores), and the stop's wall seconds (the first includes the dump).
 
     python -m bench.server_start            # 1 cold + 4 warm starts
     python -m bench.server_start --quick    # 1 cold + 1 warm start
+    TIEGRAPH_NEO4J_JVM_OPTS=-XX:TieredStopAtLevel=1 python -m bench.server_start   # C1 only
+    TIEGRAPH_NEO4J_CLASS_ARCHIVE=off python -m bench.server_start                 # no archive at all
 
 Not run by tests/test_bench_quick.py: even quick mode costs three server
 starts and a dump (about a minute); tests/test_neo4j_server.py checks that a
@@ -57,6 +59,7 @@ def one_start(workdir: Path, home: Path, password: str) -> dict[str, float | str
 def main() -> None:
     args = parser(__doc__.splitlines()[0]).parse_args()
     header("local Neo4j start, without and with the class archive", args.quick)
+    print(f"extra JVM options ($TIEGRAPH_NEO4J_JVM_OPTS): {' '.join(jvm.extra_options()) or 'none'}")
     root = Path(tempfile.mkdtemp(prefix="server-start-", dir=args.workdir if args.workdir.is_dir() else None))
     try:
         home = jar_cache_of_its_own(root)
@@ -64,10 +67,14 @@ def main() -> None:
         rows = []
         for run in range(1 + (WARM_QUICK if args.quick else WARM_FULL)):
             row = one_start(workdir, home, password)
-            row["start"] = "1 (no archive)" if run == 0 else f"{run + 1} (archive)"
+            row["start"] = f"{run + 1} ({'archive' if row['archive_mapped'] == 'yes' else 'no archive'})"
             row["archive_after"] = "yes" if (home / class_archive.ARCHIVE).is_file() else "no"
             rows.append(row)
         table(rows, ["start", "start_s", "server_cpu_s", "stop_s", "archive_mapped", "archive_after"])
+        if not (home / class_archive.ARCHIVE).is_file():  # TIEGRAPH_NEO4J_CLASS_ARCHIVE=off
+            print(f"no class archive; median start {statistics.median(float(r['start_s']) for r in rows):.1f} s, "
+                  f"server CPU {statistics.median(float(r['server_cpu_s']) for r in rows):.1f} s")
+            return
         size = (home / class_archive.ARCHIVE).stat().st_size / 2**20
         cold, warm = rows[0], rows[1:]
         warm_start = statistics.median(float(r["start_s"]) for r in warm)
@@ -79,7 +86,7 @@ def main() -> None:
     finally:
         server.stop(root / "server")
         shutil.rmtree(root, ignore_errors=True)
-    footer()
+        footer()
 
 
 if __name__ == "__main__":
