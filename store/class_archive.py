@@ -1,8 +1,9 @@
 """Class-data sharing for the server JVM: every start after the first in about half the time and CPU.
 
-Why: a Neo4j start spends most of its time loading, parsing and verifying some
-twenty thousand classes, with the JIT compilers busy on that code too: about
-20 s and 40 s of CPU on a 2-core machine (BENCHMARKS.md section 5). Java 17
+Why: a Neo4j start spends most of its time loading, parsing and verifying
+classes, with the JIT compilers busy on that code too. Mapping them from an
+archive instead took a start from 34.3 s to 11.6 s on a 2-core machine
+(``python -m bench.server_start``, BENCHMARKS.md section 6). Java 17
 can dump the classes a run loaded into an archive when the JVM exits
 (``-XX:ArchiveClassesAtExit``) and map that archive at the next start
 (``-XX:SharedArchiveFile``). The archive depends only on the JVM and the jars,

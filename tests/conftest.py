@@ -18,11 +18,11 @@ pytest_plugins = ["neo4j_fixtures"]
 #: modules (Gephi's JVM included) fill in around them. Measured on the dev machine (warm caches,
 #: `pytest --durations=0`): one Neo4j unit 339 s + 15 s for the CLI round trip, two units 314 s.
 #: (Two units were slower, 541 s, while the servers still ran C2 and dumped class archives.)
-NEO4J_MODULES = frozenset({"test_browser", "test_neo4j_server", "test_store", "test_store_bulk", "test_store_faults",
+NEO4J_MODULES = frozenset({"test_browser", "test_neo4j_server", "test_store", "test_store_faults",
                            "test_store_injection", "test_store_profile"})
-NEO4J_TESTS = frozenset({"test_bench_quick.py::test_bench_neo4j_load_quick"})
-#: tests that stop and restart the worker's server besides test_store_bulk.py: the quick load
-#: benchmark (its bulk part), the CLI round trip
+#: tests that stop and restart the worker's server: the bulk imports, the quick load benchmark (its
+#: bulk part), the CLI round trip
+RESTARTING_MODULES = frozenset({"test_store_bulk"})
 RESTARTING = ("test_bench_quick.py::test_bench_neo4j_load_quick",
               "test_neo4j_server.py::test_cli_start_status_stop_restart")
 #: the real-browser test: Browser's UI waits (30 s each) are the first to give out on a busy machine
@@ -34,12 +34,10 @@ LONGEST_OTHER = "tests/test_bench_quick.py"
 def work_unit(nodeid: str) -> str:
     """The xdist work unit of a test: "neo4j-restarting" for the tests that restart their server,
     "neo4j" for the other tests on a local server, else its module."""
-    module, _, name = nodeid.partition("::")
-    if Path(module).stem == "test_store_bulk" or nodeid.endswith(RESTARTING):
+    module = nodeid.partition("::")[0]
+    if Path(module).stem in RESTARTING_MODULES or nodeid.endswith(RESTARTING):
         return "neo4j-restarting"
-    if Path(module).stem in NEO4J_MODULES or f"{Path(module).name}::{name}" in NEO4J_TESTS:
-        return "neo4j"
-    return module
+    return "neo4j" if Path(module).stem in NEO4J_MODULES else module
 
 
 def run_order(item: pytest.Item) -> tuple[int, int]:
