@@ -64,26 +64,38 @@ def write_lean_csv(plan: WritePlan, directory: Path) -> tuple[list[str], int]:
 LEAN_DATABASE = "leanimport"
 
 
-def lean_import(workdir: Path, plan: WritePlan, scratch: Path) -> dict[str, Any]:
-    """Import the lean CSV of ``plan`` into a scratch database of the local server's ``workdir``.
+def timed_import(workdir: Path, arguments: list[str], directory: Path) -> float:
+    """Seconds of one ``neo4j-admin database import full`` of ``arguments`` (files in ``directory``) into the
+    scratch database of the local server's ``workdir`` (JVM start included); the store files are deleted after.
 
     ``neo4j-admin database import full`` writes the store files of a database the
     running server does not serve (Community serves one user database), so nothing
-    stops; the files are deleted afterwards.  Returns the seconds of the import
-    (JVM start included, as in the bulk path's import phase) and its relationships/s.
+    stops.
     """
-    arguments, relationships = write_lean_csv(plan, scratch)
     try:
         started = time.perf_counter()
         done = run_admin(workdir, ["database", "import", "full", LEAN_DATABASE, "--overwrite-destination",
                                    "--bad-tolerance=0", f"--max-off-heap-memory={IMPORT_OFF_HEAP}", *arguments],
-                         heap=IMPORT_HEAP, cwd=scratch)
+                         heap=IMPORT_HEAP, cwd=directory)
         seconds = time.perf_counter() - started
         if done.returncode != 0:
             text = done.stdout.decode("utf-8", "replace") if done.stdout else ""
-            raise RuntimeError(f"lean import failed: {admin_error(text, done.returncode)}")
+            raise RuntimeError(f"import into {LEAN_DATABASE} failed: {admin_error(text, done.returncode)}")
     finally:
         for part in ("databases", "transactions"):
             shutil.rmtree(workdir / "data" / part / LEAN_DATABASE, ignore_errors=True)
+    return seconds
+
+
+def lean_import(workdir: Path, plan: WritePlan, scratch: Path) -> dict[str, Any]:
+    """Import the lean CSV of ``plan`` into a scratch database of the local server's ``workdir``.
+
+    Returns the seconds of the import (JVM start included, as in the bulk path's
+    import phase) and its relationships/s.
+    """
+    arguments, relationships = write_lean_csv(plan, scratch)
+    try:
+        seconds = timed_import(workdir, arguments, scratch)
+    finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return {"import_s": seconds, "rels": relationships, "import_rels_per_s": relationships / seconds}

@@ -22,7 +22,11 @@ Measured in one run, on one server, against seeded synthetic data (``bench.gener
     with centrality, as the command runs it;
 (f) where the online writer's time goes (``bench.neo4j_ladder``): 50,000 of (a)'s
     bilateral ties (quick: 200) written again and again, one property group more
-    each time, then all of them in batches of 10,000 and two batches at a time.
+    each time, then all of them in batches of 10,000 and two batches at a time;
+(g) where (d)'s import phase goes (``bench.neo4j_import_ladder``): the bulk path's own
+    CSV of (a)'s data imported into the scratch database with its dates, then also its
+    lists, read as plain text, alternating with the lean CSV, two rounds each (quick: one
+    round of the lean CSV and the last rung).
 
 The server is a local Neo4j started with ``store.server.start`` in a temporary
 directory (``--heap``/``--pagecache``; stopped and deleted at the end), the running
@@ -360,6 +364,14 @@ def main() -> None:
             lean = lean_import(srv.workdir, big_plan, args.workdir / "lean-import")
             bulk_big = bulk(srv.workdir, big, "bulk")
             lean_ratio = report_bulk(big, bulk_big, lean, failures)
+            from bench.neo4j_import_ladder import RUNGS, import_ladder
+
+            rungs = RUNGS[-1:] if args.quick else RUNGS  # quick: one import more than the lean one, for the tests
+            ladder_rows = import_ladder(srv.workdir, big_plan, args.workdir / "import-ladder", 1 if args.quick else 2,
+                                        rungs)
+            print(f"\n(g) where the import phase goes: (d)'s CSV and the lean CSV imported into a scratch database, "
+                  f"columns read as text one kind at a time (median of {ladder_rows[0]['rounds']} alternating rounds):")
+            table(ladder_rows, ["rung", "rounds", "import_s", "spread_s", "rels_per_s", "vs_lean"])
         else:
             print("\n(d) bulk load: skipped ($NEO4J_URI: --bulk needs the local server this script starts)")
 

@@ -18,14 +18,16 @@ property and type by type):
 * ints are ``long`` (64-bit, what the driver sends; ``int`` would store 32 bits),
   floats ``double``, dates ``date``, booleans ``boolean`` as ``true``/``false``
   (the importer reads ``True`` as false);
-* lists of strings are ``string[]``, items joined by U+001F (``--array-delimiter``)
-  behind one U+001E.  The importer drops an empty field, so ``[""]`` (one source,
-  no URL) would vanish; with ``--trim-strings=true`` it trims each item (never a
-  quoted scalar), so the leading U+001E is trimmed away and ``[""]`` survives;
+* lists of strings are ``string[]``, items joined by U+001F (``--array-delimiter``).
+  Nothing is trimmed (``--trim-strings=false``, the importer's default, said
+  explicitly), so items keep their white space as the online writer keeps it,
+  without a patch.  The importer drops an empty field, so a list whose field
+  would be empty (``[""]``) goes to the patches (none in the bundled and
+  external data: their sources all have locators);
 * what a CSV field cannot carry exactly goes to **patches**, set after the import
   with ``SET x += $props`` through the driver (typed as the online writer types
-  it): an empty list (an actor without aliases), a list item that starts or ends
-  with white space or holds U+001E/U+001F, a value of another type, and a
+  it): an empty list (an actor without aliases), the list ``[""]``, a list item
+  holding U+001F, a value of another type, and a
   property name the header syntax would misread (``name:type``, ``(id space)``):
   anything but ``[A-Za-z_][A-Za-z0-9_]*``, e.g. an attribute key from the files;
 * a value holding a line break switches on ``--multiline-fields`` (a slower
@@ -45,7 +47,6 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
@@ -55,15 +56,11 @@ from tiegraph.store.cypher import PARTICIPATED_IN
 from tiegraph.store.rows import WritePlan, node_props, tie_props
 
 ARRAY_DELIMITER = "\x1f"
-LIST_LEAD = "\x1e"  # trimmed by the importer; makes [""] a non-empty field
-IMPORT_OPTIONS = ["--array-delimiter=U+001F", "--trim-strings=true", "--ignore-empty-strings=false",
+IMPORT_OPTIONS = ["--array-delimiter=U+001F", "--trim-strings=false", "--ignore-empty-strings=false",
                   "--id-type=string"]
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _FILE_NAME = re.compile(r"[^A-Za-z0-9_]")
 _BOOL = {True: "true", False: "false"}
-# Control chars that str.strip() leaves but Java's String.trim() strips, and the two markers.
-_CONTROL = re.compile("[\x00-\x08\x0e-\x1f]")
-_ITEM_TRIMMED = re.compile("(?:^|\x1f)[\x00-\x1e ]|[\x00-\x1e ](?:\x1f|$)")
 
 #: one CSV cell: (property, header type, text)
 Cell = tuple[str, str, str]
@@ -78,10 +75,9 @@ def _string_list(value: list[Any]) -> str | None:
         joined = ARRAY_DELIMITER.join(value)
     except TypeError:  # not all strings
         return None
-    if (not value or joined.count(ARRAY_DELIMITER) != len(value) - 1 or LIST_LEAD in joined
-            or _ITEM_TRIMMED.search(joined)):
-        return None
-    return _quote(LIST_LEAD + joined)
+    if not joined or joined.count(ARRAY_DELIMITER) != len(value) - 1:
+        return None  # [] or [""] (an empty field is dropped), or an item holding the delimiter
+    return _quote(joined)
 
 
 def _double(value: float) -> str:
@@ -199,15 +195,15 @@ class _Writer:
     def _fast(self, shape: _Shape, values: list[Any]) -> str | None:
         """The row from the template, or None when a check fails (the field-by-field path decides).
 
-        A list item passes when Python's strip() leaves it alone (so it has no white space
-        at its ends) and no list holds a control character the importer would trim or split on.
+        A list passes when its field is not empty (not ``[]``, not ``[""]``) and no item
+        holds the delimiter.
         """
         lists = shape.lists(values)
         try:
-            items = list(chain.from_iterable(lists))
-            if [] in lists or list(map(str.strip, items)) != items or _CONTROL.search("".join(items)):
+            joined = list(map(ARRAY_DELIMITER.join, lists))
+            if "" in joined or sum(map(len, lists)) - len(lists) != sum(j.count(ARRAY_DELIMITER) for j in joined):
                 return None
-            row = shape.template.format(*shape.raw(values), *map(ARRAY_DELIMITER.join, lists),
+            row = shape.template.format(*shape.raw(values), *joined,
                                         *map(_BOOL.__getitem__, shape.bools(values)),
                                         *map(_double, shape.floats(values)))
         except TypeError:  # a list item that is not a string
@@ -232,8 +228,8 @@ class _Writer:
             parts = [""] * (max((group.columns[n][0] for n in props), default=len(fixed) - 1) - len(fixed) + 1)
             for argument, index in enumerate(by_order):
                 text = f"{{{argument}}}"
-                parts[group.columns[cells[index][0]][0] - len(fixed)] = f'"{text}"' if kinds[index] == "string" else (
-                    f'"{LIST_LEAD}{text}"' if kinds[index] == "string[]" else text)
+                quoted = kinds[index] in ("string", "string[]")
+                parts[group.columns[cells[index][0]][0] - len(fixed)] = f'"{text}"' if quoted else text
             picked = [_picker([i for i in by_order if order[str(kinds[i])] == rank]) for rank in range(4)]
             quotes = 2 * sum(kind in ("string", "string[]") for kind in kinds)
             raw, lists, bools, floats = picked

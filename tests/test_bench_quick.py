@@ -97,7 +97,8 @@ def test_bench_neo4j_load_quick(neo4j_server, tmp_path_factory):
                 r"\(b\) ratio per-tie / batched: [\d.,]+x wall; counts identical and as expected: yes",
                 r"\(f\) where the online writer's time goes: the first 200 bilateral ties of \(a\)",
                 *(rf"\n *{re.escape(rung)} +{batch} +{writers} +[\d.]+ +200 +[\d.]+ +[\d,.]+ +[\d,.]+ +[\d,.]+"
-                  for rung, batch, writers in (("no properties", "2,000", 1), ("all properties", "2,000", 1),
+                  for rung, batch, writers in (("no properties", "2,000", 1), ("no properties, 2 writers", "2,000", 2),
+                                               ("all properties", "2,000", 1),
                                                ("all, batches of 10,000", "10,000", 1),
                                                ("all, 2 writers", "2,000", 2))),
                 r"\(e\) bundled data \+ atop, dcad, jme, mme, sipri: [\d,]+ ties = [\d,]+ relationships",
@@ -109,6 +110,9 @@ def test_bench_neo4j_load_quick(neo4j_server, tmp_path_factory):
             r"[\d,]+ relationships/s over the import phase .*counts as expected: yes",
             r"\(d\) lean import of the same graph \(ids, type, year, status\): [\d,]+ relationships in [\d.]+ s",
             r"target >= 50,000 relationships/s, bulk end to end: [\d,]+, (met|missed by [\d.,]+x)",
-            r"target >= 0.75x the lean import, bulk import phase: [\d.]+x, (met|missed by [\d.,]+x)"]
+            r"target >= 0.75x the lean import, bulk import phase: [\d.]+x, (met|missed by [\d.,]+x)",
+            r"\(g\) where the import phase goes: .*\(median of 1 alternating rounds\)",
+            *(rf"\n *{re.escape(rung)} +1 +[\d.]+ +[\d.]+ +[\d,.]+ +[\d.]+"
+              for rung in ("lean (ids, type, year, status)", "dates, lists as text"))]
     for pattern in patterns + (bulk if local else []):
         assert re.search(pattern, done.stdout), f"no line matching {pattern!r} in:\n{done.stdout}"

@@ -50,7 +50,7 @@ from tiegraph.model.errors import DataValidationError, StoreError
 from tiegraph.store import server
 from tiegraph.store.bulk import PENDING, replace_store
 from tiegraph.store.connection import Connection, open_driver
-from tiegraph.store.csvimport import LIST_LEAD, _Writer, cells_of, write_csv
+from tiegraph.store.csvimport import _Writer, cells_of, write_csv
 from tiegraph.store.readback import read_dataset
 from tiegraph.store.rows import expected_counts, tie_props, write_plan
 from tiegraph.store.writer import database_counts, load_into
@@ -65,7 +65,11 @@ def edge_dataset() -> Dataset:
               "TUR": Actor("TUR", "state", "Türkiye", aliases=("Turkey", "")),
               "AZE": Actor("AZE", "state", "Azerbaijan", aliases=("padded ",), note="line\r\nbreak"),
               " KAZ ": Actor(" KAZ ", "state", 'A "quoted" name'),
-              "baykar": Actor("baykar", "company", "Baykar", country="TUR")}
+              "baykar": Actor("baykar", "company", "Baykar", country="TUR"),
+              "KGZ": Actor("KGZ", "state", "Kyrgyzstan", aliases=("", " Kyrgyz\t")),
+              "UZB": Actor("UZB", "state", "Uzbekistan", aliases=("", "")),
+              "TKM": Actor("TKM", "state", "Turkmenistan", aliases=("",)),
+              "KAZ": Actor("KAZ", "state", "Kazakhstan", aliases=("a\x1fb",))}
     two = (Source("a.txt", locator="p. 1"), Source("b.txt", quote='he said "yes"'))
     conflict = Conflict("start", (Reading("2020", "a.txt"), Reading("2021", "b.txt")), note="sources differ")
     ties = [*base.ties,
@@ -114,13 +118,15 @@ def test_fast_rows_equal_field_by_field_rows(tmp_path):
 def test_values_the_csv_cannot_carry_are_patched(tmp_path):
     files = write_csv(write_plan(edge_dataset()), tmp_path)
     actor_patches = {row["id"]: row["props"] for row in files.actor_patches}
-    assert actor_patches["AZE"] == {"aliases": ["padded "]}  # would be trimmed
     assert actor_patches[" KAZ "] == {"aliases": []}  # no field is an empty list
-    assert "TUR" not in actor_patches  # ["Turkey", ""] is a field
+    assert actor_patches["TKM"] == {"aliases": [""]}  # nor [""]: the importer drops an empty field
+    assert actor_patches["KAZ"] == {"aliases": ["a\x1fb"]}  # an item holding the delimiter
+    for kept in ("AZE", "TUR", "KGZ", "UZB"):  # nothing is trimmed; empty items at either end are kept
+        assert kept not in actor_patches, kept
     ties = {row["tieId"]: row for rows in files.tie_patches.values() for row in rows}
-    assert ties["t-attrs"]["props"] == {"attr_odd name (x)": "v", "attr_x:y": -3}
-    assert ties["t-attrs-2"]["props"] == {"sourceLocators": [" leading space"]}
-    assert "t-two-sources" not in ties and "t-quote" not in ties  # a node (4 participants); plain values
+    assert ties["t-attrs"]["props"] == {"attr_odd name (x)": "v", "attr_x:y": -3, "sourceLocators": [""]}
+    assert "t-attrs-2" not in ties  # its locator " leading space" is a field, as it is
+    assert "t-two-sources" not in ties  # a node (4 participants)
     assert files.node_patches == []
     assert files.multiline  # hostile ids and notes hold line breaks
     headers: dict[str, str] = {}
@@ -132,8 +138,7 @@ def test_values_the_csv_cannot_carry_are_patched(tmp_path):
     assert "attr_secret:boolean" in headers["ARMS_TRANSFER"] and "sourceUrls:string[]" in headers["TRAINING"]
     assert headers["Tie:JointExercise"].startswith("tieId:ID(Tie),") and "type:string" in headers["Tie:JointExercise"]
     assert headers["PARTICIPATED_IN"] == ":START_ID(Actor),:END_ID(Tie),position:long\n"
-    body = (tmp_path / "p0-relationships-TRAINING-0.csv").read_text(encoding="utf-8")
-    assert f'"{LIST_LEAD}"' in body  # [""]: a field the importer trims to one empty item
+    assert ties["t-quote"]["props"] == {"sourceLocators": [""]}  # [""]: an empty field would be dropped
 
 
 def test_two_writers_write_the_same_rows(tmp_path):
