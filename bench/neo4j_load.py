@@ -37,7 +37,7 @@ NetworkX work, not loading).  The machine may be shared: figures are as noisy as
 its load average, printed in the header.
 
 Example:
-    python -m bench.neo4j_load            # full: about 15 minutes on 2 cores
+    python -m bench.neo4j_load            # full: about 25 minutes on 2 cores
     python -m bench.neo4j_load --quick    # under a minute plus the server start
 """
 
