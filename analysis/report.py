@@ -211,6 +211,7 @@ def _constant_note(name: str, value: float, y0: int, y1: int, table: TieTable, s
     if name == "cumulative":
         text += " (cumulative density never falls: a tie counts from its year on)"
     if makers:
+        makers.sort(key=lambda i: table.ids[i] not in assumed)  # a tie with assumed participants first: the caveat
         listed = ", ".join(table.ids[i] + (" (participants assumed, see data/CODING_NOTES.md)"
                                            if table.ids[i] in assumed else "")
                            for i in makers[:3]) + (" …" if len(makers) > 3 else "")

@@ -216,7 +216,7 @@ def dataset_from_source(source: str, data: list[Path] | None, uri: str | None = 
     """The dataset an analysis runs on: from the data files (``datasets`` only: see ``load``),
     or read back from Neo4j."""
     if source == "files":
-        return load(data, datasets)
+        return in_canonical_order(load(data, datasets))
     if data:
         raise UsageError("--data reads files: it cannot be combined with --source neo4j")
     from tiegraph.store.connection import Connection, open_driver, translate_errors
@@ -226,4 +226,18 @@ def dataset_from_source(source: str, data: list[Path] | None, uri: str | None = 
     with open_driver(conn) as driver, translate_errors(conn):
         data_set = read_dataset(driver, conn.database, f"{conn.uri} database '{conn.database}'")
     check_datasets(data_set, datasets)
+    return in_canonical_order(data_set)
+
+
+def in_canonical_order(data_set: Dataset) -> Dataset:
+    """``data_set`` with its actors and ties in id order, whatever the order they were read in.
+
+    Why: graph measures sum in insertion order (betweenness differs in its last digits)
+    and notes list ties in the order they come, so without this the analysis of the
+    same data would depend on the order of the ``--data`` options, and the read-back
+    from Neo4j (ordered by each record's file and line, not by the order the
+    directories were loaded in) would not give exactly the report of the files.
+    """
+    data_set.actors = dict(sorted(data_set.actors.items()))
+    data_set.ties = sorted(data_set.ties, key=lambda tie: tie.id)
     return data_set
