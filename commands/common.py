@@ -145,7 +145,8 @@ DatasetOpt = Annotated[list[str] | None, typer.Option("--dataset", help="Only ti
 
 
 def load(data: list[Path] | None, datasets: list[str] | None = None) -> Dataset:
-    """The validated data of the ``--data`` directories, each cross-dataset duplicate counted once.
+    """The validated data of the ``--data`` directories, each cross-dataset duplicate counted once,
+    in id order (``in_canonical_order``).
 
     ``tiegraph overlaps DIR …`` lists the pairs; the kept tie names
     what it absorbed in ``attributes.overlaps_with``.  ``datasets`` (``--dataset``)
@@ -156,7 +157,7 @@ def load(data: list[Path] | None, datasets: list[str] | None = None) -> Dataset:
 
     data_set = load_dataset(data or None, datasets=set(datasets) if datasets else None)
     check_datasets(data_set, datasets, lambda: load_dataset(data or None))
-    return merge_dataset(data_set)
+    return in_canonical_order(merge_dataset(data_set))
 
 
 def check_datasets(data_set: Dataset, datasets: list[str] | None,
@@ -216,7 +217,7 @@ def dataset_from_source(source: str, data: list[Path] | None, uri: str | None = 
     """The dataset an analysis runs on: from the data files (``datasets`` only: see ``load``),
     or read back from Neo4j."""
     if source == "files":
-        return in_canonical_order(load(data, datasets))
+        return load(data, datasets)
     if data:
         raise UsageError("--data reads files: it cannot be combined with --source neo4j")
     from tiegraph.store.connection import Connection, open_driver, translate_errors

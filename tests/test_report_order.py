@@ -2,7 +2,7 @@
 
 The same ties given as ``--data A --data B`` or ``--data B --data A``, or read back
 from Neo4j (which orders records by file and line, not by the order the
-directories were loaded in), give byte-identical reports: ``commands.common.
+directories were loaded in), give byte-identical reports and thesis tables: ``commands.common.
 in_canonical_order`` puts actors and ties in id order before any analysis.
 Before it, the betweenness of a bundled + external report differed in its last
 digits and a note listed other ties, depending on the order of the ``--data``
@@ -46,6 +46,16 @@ def test_the_order_of_data_options_changes_nothing(imported):
     forward = _report(_data([BUNDLED, *imported]))
     assert _report(_data([*reversed(imported), BUNDLED])) == forward
     assert "turkic-intelligence-chiefs-meetings (participants assumed" in forward  # the caveat listed first
+
+
+def test_the_order_of_data_options_changes_no_thesis_figure(imported):
+    """The permutation null draws over the ties in order: before, its p-values moved with ``--data``."""
+    def thesis(directories: list[Path]) -> str:
+        done = CliRunner().invoke(app, ["thesis", *_data(directories), "--from", "1980", "--permutations", "200"])
+        assert done.exit_code == 0, (done.stdout, done.stderr)
+        return done.stdout
+
+    assert thesis([*reversed(imported), BUNDLED]) == thesis([BUNDLED, *imported])
 
 
 def test_report_from_neo4j_equals_the_files_whatever_the_load_order(neo4j_server, imported):
