@@ -1,0 +1,184 @@
+"""Names in a sentence resolved to actor ids, from the data's own actors plus a lexicon.
+
+Why built from the actors files: an id the extractor proposes must be an actor the
+data already has, so the candidates validate and a coder never meets an invented
+actor.  Every actor's name and aliases are names; ``lexicons/gazetteer.yaml`` adds
+demonyms ("Uzbek"), capitals as metonyms ("Ankara"), spellings and ministries,
+companies' other names, the words for an organisation's member states ("OTS
+countries", expanded to the members the data records), and weapon systems with
+their makers (TB2 -> Baykar, whose country is TUR).  A lexicon entry naming an id
+the data lacks is skipped, so the lexicon works with any data directory.
+
+Names that look like actors but resolve to nothing — a state outside the data
+("China"), a company-like name ("Kazakhstan Engineering") — are reported as
+*unresolved* beside the candidate, never turned into an actor.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tiegraph.model.entities import Dataset
+
+LEXICONS = Path(__file__).resolve().parent / "lexicons"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An actor named in a sentence: where, which id, and how it was named."""
+
+    start: int
+    end: int
+    actor: str
+    kind: str
+    #: name | demonym | capital | group | weapon
+    form: str
+    surface: str
+
+
+@dataclass
+class Gazetteer:
+    """Surface names -> actor ids, compiled into one longest-first regular expression."""
+
+    names: dict[str, tuple[str, str]]
+    kinds: dict[str, str]
+    countries: dict[str, str]
+    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    regions: dict[str, frozenset[str]] = field(default_factory=dict)
+    weapons: dict[str, str | None] = field(default_factory=dict)
+    unresolved_names: tuple[str, ...] = ()
+    company_suffixes: tuple[str, ...] = ()
+    members: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._names = _alternation(self.names)
+        self._weapons = _alternation(self.weapons)
+        self._groups = _alternation(self.groups)
+        self._unresolved = _alternation(dict.fromkeys(self.unresolved_names))
+        suffixes = "|".join(map(re.escape, self.company_suffixes)) or "(?!)"
+        self._companies = re.compile(rf"\b(?:[A-Z][\w’'-]+\s+){{1,3}}(?:{suffixes})\b")
+
+    # ------------------------------------------------------------------ look-ups
+
+    def mentions(self, sentence: str) -> list[Mention]:
+        """The actors named in ``sentence``, in order; group words expand to their members."""
+        found: list[Mention] = []
+        spans: list[tuple[int, int]] = []
+        for match in self._groups.finditer(sentence):
+            org = self.groups[match.group(0)]
+            members = _narrow(self.regions, sentence[max(0, match.start() - 25):match.start()], org)
+            for member in members:
+                found.append(Mention(match.start(), match.end(), member, self.kinds[member], "group", match.group(0)))
+            spans.append(match.span())
+        for match in self._names.finditer(sentence):
+            if any(match.start() < e and s < match.end() for s, e in spans):
+                continue
+            actor, form = self.names[match.group(0)]
+            found.append(Mention(match.start(), match.end(), actor, self.kinds[actor], form, match.group(0)))
+        found.sort(key=lambda m: m.start)
+        return found
+
+    def weapon_mentions(self, sentence: str) -> list[tuple[int, str, str | None]]:
+        """``(position, system, maker id or None)`` of every weapon system named."""
+        return [(m.start(), m.group(0), self.weapons[m.group(0)]) for m in self._weapons.finditer(sentence)]
+
+    def groups_of(self, org: str) -> tuple[str, ...]:
+        """The member states of ``org`` the data records (empty when it records none)."""
+        return self.members.get(org, ())
+
+    def maker_country(self, maker: str | None) -> str | None:
+        """The state that supplies a maker's system: the company's country, or the maker itself."""
+        if maker is None:
+            return None
+        return self.countries.get(maker, maker if self.kinds.get(maker) == "state" else None)
+
+    def unresolved(self, sentence: str, mentions: list[Mention]) -> list[str]:
+        """Actor-like names in ``sentence`` that resolve to no id of the data."""
+        taken = [(m.start, m.end) for m in mentions]
+        out: list[str] = []
+        for pattern in (self._unresolved, self._companies):
+            for match in pattern.finditer(sentence):
+                if any(match.start() < e and s < match.end() for s, e in taken):
+                    # "Kazakhstan Engineering": the state's name inside a company's is not the company
+                    if pattern is self._unresolved or _inside_only(match, taken):
+                        continue
+                name = match.group(0)
+                if pattern is self._companies and name in self.names:
+                    continue
+                if name not in out:
+                    out.append(name)
+                taken.append(match.span())
+        return out
+
+
+def _inside_only(match: re.Match[str], taken: list[tuple[int, int]]) -> bool:
+    """True when a known name covers the whole company-like match (it is a known actor)."""
+    return any(s <= match.start() and match.end() <= e for s, e in taken)
+
+
+def _narrow(regions: dict[str, frozenset[str]], before: str, members: tuple[str, ...]) -> tuple[str, ...]:
+    for region, states in regions.items():
+        if before.rstrip().endswith(region):
+            return tuple(m for m in members if m in states)
+    return members
+
+
+def _alternation(table: dict[str, Any]) -> re.Pattern[str]:
+    names = sorted(table, key=lambda n: (-len(n), n))
+    if not names:
+        return re.compile(r"(?!)")
+    body = "|".join(re.escape(n) for n in names)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w])")
+
+
+@cache
+def lexicon(name: str) -> dict[str, Any]:
+    """A lexicon file of ``lexicons/`` (read once)."""
+    with open(LEXICONS / f"{name}.yaml", encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
+
+
+def build_gazetteer(dataset: Dataset) -> Gazetteer:
+    """The gazetteer of ``dataset``'s actors plus ``lexicons/gazetteer.yaml`` (entries for absent ids skipped)."""
+    lex = lexicon("gazetteer")
+    kinds = {a.id: a.kind for a in dataset.actors.values()}
+    countries = {a.id: a.country for a in dataset.actors.values() if a.country}
+    names: dict[str, tuple[str, str]] = {}
+
+    def add(surface: str, actor: str, form: str) -> None:
+        if actor in kinds and surface:
+            names.setdefault(str(surface), (actor, form))
+
+    for actor in dataset.actors.values():
+        add(actor.name, actor.id, "name")
+        for alias in actor.aliases:
+            add(alias, actor.id, "name")
+    for section, form in (("aliases", "name"), ("demonyms", "demonym"), ("capitals", "capital")):
+        for actor, surfaces in (lex.get(section) or {}).items():
+            for surface in surfaces or []:
+                add(surface, actor, form)
+    members = _members(dataset)
+    groups = {str(word): members[org] for org, words in (lex.get("groups") or {}).items()
+              if members.get(org) for word in words}
+    regions = {name: frozenset(ids) for name, ids in (lex.get("regions") or {}).items()}
+    weapons = {str(k): (v if v in kinds else None) for k, v in (lex.get("weapons") or {}).items()}
+    unresolved = tuple(str(n) for n in lex.get("unresolved_states") or [] if str(n) not in names)
+    return Gazetteer(names, kinds, countries, groups, regions, weapons, unresolved,
+                     tuple(lex.get("company_suffixes") or ()), members)
+
+
+def _members(dataset: Dataset) -> dict[str, tuple[str, ...]]:
+    """Organisation -> its full members in the data (membership ties with role member, not ended)."""
+    found: dict[str, list[str]] = {}
+    for tie in dataset.ties:
+        if tie.type == "membership" and tie.status != "ended" and tie.attributes.get("role", "member") == "member":
+            member, org = tie.participants
+            if dataset.actors.get(member) is not None and dataset.actors[member].kind == "state":
+                found.setdefault(org, []).append(member)
+    return {org: tuple(sorted(set(ids))) for org, ids in found.items()}
