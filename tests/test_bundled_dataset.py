@@ -97,3 +97,49 @@ def test_graphml_contains_every_tie_with_participants_type_year_and_source(datas
     for tie in dataset.ties:
         assert found[tie.id] == set(tie.participants), tie.id
     assert {t.type for t in dataset.ties} <= set(TIE_TYPES)
+
+
+# --- the second coder's review (data/CODING_NOTES.md, "Second coder's review") -------------------
+
+
+def test_coverage_ends_with_the_last_year_something_happened_in(dataset):
+    """A year the sources do not observe (the latest article is of January 2026) must not count as
+    an observed zero: the last covered year has a tie that happened, later ties are only plans."""
+    last = dataset.coverage["seeds"].last_year
+    assert any(t.year == last and not t.tentative for t in dataset.ties)
+    later = {t.id: t.status for t in dataset.ties if t.year is not None and t.year > last}
+    assert later and all(t_status in ("planned", "proposed", "announced") for t_status in later.values()), later
+
+
+def test_the_flags_the_sensitivity_rows_read_are_well_formed(dataset):
+    """``coding_doubt`` is a one-line reason, ``participants_assumed`` is true: the analysis reads
+    exactly these two names and values."""
+    doubtful = {t.id: t.attributes["coding_doubt"] for t in dataset.ties if "coding_doubt" in t.attributes}
+    assumed = {t.id: t.attributes["participants_assumed"] for t in dataset.ties
+               if "participants_assumed" in t.attributes}
+    assert "ots-summit-10-2023" in doubtful and "turkic-intelligence-chiefs-meetings" in assumed
+    assert all(isinstance(v, str) and v.strip() and "\n" not in v for v in doubtful.values()), doubtful
+    assert all(v is True for v in assumed.values()), assumed
+    for tie_id in assumed:
+        assert "assum" in (dataset.tie(tie_id).note or ""), f"{tie_id}: the note must say whom the coder assumed"
+
+
+def test_a_disputed_type_keeps_every_reading(dataset):
+    """A conflict on ``type`` reads tie types, or ``none`` where a source says it is no defence tie."""
+    on_type = {t.id: c for t in dataset.ties for c in t.conflicts if c.field == "type"}
+    assert {"aze-tur-shusha-declaration-2021", "ots-summit-10-2023"} <= set(on_type)
+    for tie_id, conflict in on_type.items():
+        values = {r.value for r in conflict.readings}
+        assert values <= set(TIE_TYPES) | {"none"}, (tie_id, values)
+        assert dataset.tie(tie_id).type in values, tie_id
+    summit = on_type["ots-summit-10-2023"]
+    assert {(r.value, r.source[:3]) for r in summit.readings} == {
+        ("defense_meeting", "004"), ("none", "002"), ("none", "000")}
+
+
+def test_licensed_production_only_where_a_source_says_licence(dataset):
+    """Production the text does not call licensed (004's "They are produced in ...") is not coded as
+    licensed production; a proposal (nothing produced yet) is exempt."""
+    for tie in dataset.ties:
+        if tie.type == "licensed_production" and not tie.tentative:
+            assert any("licen" in (s.quote or "").lower() for s in tie.sources), tie.id

@@ -37,7 +37,7 @@ def test_the_bundled_data_declare_the_seeds_documentary():
     coverage = load_dataset().coverage
     assert set(coverage) == {"seeds"}
     seeds = coverage["seeds"]
-    assert (seeds.kind, seeds.first_year, seeds.last_year, seeds.systematic) == ("documentary", 1990, 2026, False)
+    assert (seeds.kind, seeds.first_year, seeds.last_year, seeds.systematic) == ("documentary", 1990, 2025, False)
     assert "dense only for the years they discuss" in " ".join(seeds.note.split())
     assert {t.type for t in load_dataset().ties} <= set(seeds.tie_types)
 
