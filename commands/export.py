@@ -34,6 +34,7 @@ from tiegraph.commands.common import (
     output_dir,
     output_file,
 )
+from tiegraph.commands.dyadyears import dyadyears
 from tiegraph.graph.build import build_graph, select_ties
 from tiegraph.model.entities import Dataset, Tie
 
@@ -170,6 +171,9 @@ def csv(
     typer.echo(f"Wrote {result['nodes']} ({result['n_nodes']} nodes) and {result['edges']} "
                f"({result['n_edges']} edges holding {result['ties']} tie edges) from {len(ties)} ties"
                f"{_left_out(int(result['undated']))}")  # type: ignore[call-overload]
+
+
+export_app.command("dyadyears")(dyadyears)
 
 
 def register(app: typer.Typer) -> None:
