@@ -33,6 +33,7 @@ import numpy as np
 
 from tiegraph.analysis.coverage_series import Layer
 from tiegraph.analysis.nulls import LinkIndex, SeriesKernel, draw_starts, link_index
+from tiegraph.analysis.rates import exposure
 from tiegraph.analysis.temporal import Activity, Scope, TieTable, in_scope_ties
 from tiegraph.analysis.trend import MIN_YEARS, ChangePoint, Trend, mann_kendall, mk_s, pettitt, upper_p
 from tiegraph.model.coverage import Coverage
@@ -118,6 +119,8 @@ class TieData:
     tentative: dict[str, np.ndarray]
     coverage: dict[str, Coverage]
     absorbed: dict[str, set[str]] = field(default_factory=dict)
+    #: the years each actor of a fixed scope exists (``analysis.rates.existence``); None: every year
+    exists: dict[str, set[int]] | None = None
     _members: dict[tuple, np.ndarray] = field(default_factory=dict)
     _indexes: dict[tuple, LinkIndex] = field(default_factory=dict)
     _scoped: dict[tuple, np.ndarray] = field(default_factory=dict)
@@ -170,20 +173,26 @@ def _row(data: TieData, *, source: str, members: Sequence[str], kind: str, layer
          years: Sequence[int], scope: Scope, activity: Activity, permutations: int, seed: int, null: str,
          alpha: float) -> EvidenceRow:
     table = data.tables[spec.projection]
+    scope = spec.scope(scope)
+    pairs = None
+    if data.exists is not None and not isinstance(scope, str):
+        # a dyad counts only in years both its states exist: a year without two existing states is missing
+        pairs = exposure(scope, years, data.exists)
+        years = [y for y, p in zip(years, pairs) if p > 0]
+        pairs = pairs[pairs > 0]
     if not years:
         return EvidenceRow(source, tuple(members), kind, layer, spec, (), (), 0, None, None, None, 0, alpha)
     counts = data.counts(spec.projection, members, layer)
     if not spec.tentative:
         counts &= ~data.tentative[spec.projection]
-    scope = spec.scope(scope)
     scoped = data.scoped(spec.projection, scope)
     starts = table.start
     with np.errstate(invalid="ignore"):
         pool = np.flatnonzero(counts & scoped & (starts >= years[0]) & (starts <= years[-1]))
-        n_ties = int(np.sum(counts & scoped & (starts <= years[-1])))
+        n_ties = len(pool)  # the ties formed in the row's years (earlier ones may count, but are not its own)
     mode = activity.with_mode(spec.mode)
     kernel = SeriesKernel(table, years=years, scope=scope, activity=mode, counts=counts, pool=pool,
-                          index=data.index(spec.projection, scope, mode))
+                          index=data.index(spec.projection, scope, mode), pairs=pairs)
     values = kernel.observed(table)
     trend = change = perm = None
     if len(years) >= MIN_YEARS:

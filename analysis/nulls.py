@@ -101,8 +101,12 @@ class SeriesKernel:
     """
 
     def __init__(self, table: TieTable, *, years: Sequence[int], scope: Scope, activity: Activity,
-                 counts: np.ndarray, pool: np.ndarray, index: LinkIndex | None = None):
+                 counts: np.ndarray, pool: np.ndarray, index: LinkIndex | None = None,
+                 pairs: np.ndarray | None = None):
+        """``pairs``: the possible dyads per year of a fixed scope when not every scope actor exists every
+        year (``analysis.rates.exposure``: a dyad counts only in years both its states exist)."""
         self.years = [int(y) for y in years]
+        self.pairs = None if pairs is None else np.asarray(pairs, dtype=float)
         self.first = self.years[0]
         self.n_years = len(self.years)
         self.activity = activity
@@ -171,6 +175,8 @@ class SeriesKernel:
         ok = (lo < hi) & self.pool_live[None, :]
         lo, hi = lo.astype(np.int64), hi.astype(np.int64)
         tied = self._counts(lo, hi, ok, self.link_pool, self.link_dyad, self.n_dyads, self.bg_dyads).sum(axis=1)
+        if self.fixed is not None and self.pairs is not None:
+            return np.divide(tied, self.pairs[None, :], out=np.zeros(tied.shape), where=self.pairs[None, :] > 0)
         if self.fixed is not None:
             k = np.full(tied.shape, float(self.n_nodes))
         else:

@@ -1,5 +1,13 @@
 """The thesis test: has the web of defence ties among a scope thickened?  Evidence, then a verdict.
 
+The verdict rests on **rates**: the yearly number of new scope ties per
+existing dyad, per dataset and layer (``analysis.rates``,
+``analysis.rate_evidence``), tested against a constant rate; a stock of
+long-lived ties rises under a constant rate, so the density series below are
+description, not the test.  Every series counts a dyad only in the years both
+its states exist (COW state system, ``model.statesystem``); the default
+window starts in the first year every scope state exists (1992 for the six).
+
 ``run_thesis`` builds each projection's tie table once, then:
 
 1. the **table of evidence** (``analysis.evidence``): for each dataset (and
@@ -10,8 +18,9 @@
 2. the **sensitivity table**: the same layer rows under every specification
    (clique/star x tentative ties in/out, and the scope without the hub), without the permutation
    null (the verdict does not use it);
-3. the **verdict** (``analysis.verdict``): supported / mixed / not supported
-   / cannot tell, with its reason in one sentence.
+3. the **rate rows** and their sensitivity rows (``analysis.rate_evidence``),
+   and the **verdict** they give: supported / mixed / hub-and-spoke / not
+   supported / cannot tell, with its reason in one sentence.
 
 Tentative ties (announced/planned/proposed) are out of the headline unless
 ``include_tentative``; they are always in the sensitivity table.  A fixed
@@ -31,9 +40,11 @@ import numpy as np
 
 from tiegraph.analysis.evidence import LAYERS, EvidenceRow, Spec, TieData, evidence_rows
 from tiegraph.analysis.nulls import NULL_NAMES, NULLS
+from tiegraph.analysis.rate_evidence import RateContext, RateVerdict, rate_rows
+from tiegraph.analysis.rate_evidence import decide as decide_rates
+from tiegraph.analysis.rates import DEFAULT_CAP, RATE_PROJECTIONS, RateRow, RateSpec, existence
 from tiegraph.analysis.snapshots import snapshots
 from tiegraph.analysis.temporal import Activity, Scope, TieTable, describe_scope, resolve_scope, tie_table
-from tiegraph.analysis.verdict import Verdict, decide
 from tiegraph.graph.build import Level, Projection, TieFilter, build_graph, fold_actor, select_ties
 from tiegraph.model.coverage import Coverage
 from tiegraph.model.entities import Dataset
@@ -61,17 +72,34 @@ class ThesisOptions:
     alpha: float = 0.05
     null: str = "uniform"
     snapshot_years: tuple[int, ...] | None = None
+    #: how a k-party tie counts in the rate rows that decide (weighted: 1/(k-1) per pair); the others are
+    #: sensitivity rows
+    rate_projection: str = "weighted"
+    #: the party cap of the ``capped`` sensitivity projection
+    cap: int = DEFAULT_CAP
+    #: an arms transfer's year in the rates: its first delivery ("delivery") or its order ("order")
+    arms: str = "delivery"
 
     def __post_init__(self) -> None:
         if self.null not in NULLS:
             raise UsageError(f"null model '{self.null}' is not one of: {', '.join(NULLS)}")
         if self.permutations < 0:
             raise UsageError(f"permutations {self.permutations} must be 0 or more")
+        if self.rate_projection not in RATE_PROJECTIONS:
+            raise UsageError(f"rate projection '{self.rate_projection}' is not one of: {', '.join(RATE_PROJECTIONS)}")
+        if self.arms not in ("delivery", "order"):
+            raise UsageError(f"arms year '{self.arms}' is not one of: delivery, order")
+        if self.cap < 2:
+            raise UsageError(f"cap {self.cap} must be at least 2 parties")
         resolve_scope(self.scope)
 
     @property
     def headline(self) -> Spec:
         return Spec(self.projection, self.include_tentative, self.activity.mode)
+
+    @property
+    def rate_headline(self) -> RateSpec:
+        return RateSpec(self.rate_projection, self.include_tentative, cap=self.cap, arms=self.arms)
 
     @classmethod
     def from_report(cls, report_options: Any, *, hub: str | None, **overrides: Any) -> ThesisOptions:
@@ -110,12 +138,17 @@ class ThesisResult:
     coverage: tuple[Coverage, ...]
     evidence: tuple[EvidenceRow, ...]
     sensitivity: tuple[EvidenceRow, ...]
-    verdict: Verdict
+    verdict: RateVerdict
     hub: str | None
     snapshots: tuple[Snapshot, ...]
     names: dict[str, str]
     #: the scope's ties (the HTML lists them with their sources)
     tie_ids: tuple[str, ...]
+    #: the rate rows that decide (every dataset, headline specification) and their sensitivity rows
+    rates: tuple[RateRow, ...] = ()
+    rate_sensitivity: tuple[RateRow, ...] = ()
+    #: how the window was chosen (printed with the filters)
+    window_note: str = ""
 
     @property
     def headline(self) -> Spec:
@@ -126,13 +159,30 @@ class ThesisResult:
         return [r for r in self.evidence if r.spec == self.headline]
 
 
+def default_first_year(scope: Scope, dated: list[int]) -> tuple[int | None, str]:
+    """The default first year of the window and why: the first year every state of a fixed scope exists
+    (COW state system; 1992 for the six Turkic states), never before the first dated tie."""
+    from tiegraph.model.statesystem import state_system
+
+    fixed = resolve_scope(scope)
+    common = state_system().first_common_year(fixed) if fixed is not None else None
+    first_tie = min(dated) if dated else None
+    if common is not None and (first_tie is None or common >= first_tie):
+        return common, f"from {common}, the first year every scope state exists (COW state system)"
+    if first_tie is not None:
+        return first_tie, f"from {first_tie}, the first year with a dated tie"
+    return None, ""
+
+
 def series_span(dataset: Dataset, options: ThesisOptions) -> list[int]:
-    """``first_year`` to ``last_year``; each defaults to the first / last year with a dated tie."""
+    """``first_year`` to ``last_year``; by default from the first year every scope state exists
+    (``default_first_year``) to the last year with a dated tie."""
     dated = [t.year for t in select_ties(dataset, options.tie_filter) if t.year is not None]
     if not dated and (options.first_year is None or options.last_year is None):
         raise UsageError("no dated ties match the filters: nothing to test")
-    first = options.first_year if options.first_year is not None else min(dated)
+    first = options.first_year if options.first_year is not None else default_first_year(options.scope, dated)[0]
     last = options.last_year if options.last_year is not None else max(dated)
+    assert first is not None
     if last - first < 2:
         raise UsageError(f"years {first}-{last}: a trend test needs at least three years")
     return list(range(first, last + 1))
@@ -167,7 +217,13 @@ def tie_data(dataset: Dataset, options: ThesisOptions) -> TieData:
     absorbed: dict[str, set[str]] = {}
     for pair in dataset.overlaps:
         absorbed.setdefault(str(pair["kept"]), set()).add(str(pair["duplicate_dataset"]))
-    return TieData(tables, flags, coverage, absorbed)
+    exists = None
+    if fixed is not None:
+        from tiegraph.analysis.rate_evidence import first_seen
+        from tiegraph.model.statesystem import state_system
+
+        exists = existence(fixed, state_system(), first_seen(dataset, options.level))
+    return TieData(tables, flags, coverage, absorbed, exists=exists)
 
 
 def filtered_coverage(coverage: dict[str, Coverage], tie_filter: TieFilter) -> dict[str, Coverage]:
@@ -220,9 +276,13 @@ def run_thesis(dataset: Dataset, options: ThesisOptions) -> ThesisResult:
     sensitivity = [r for r in [*evidence, *computed] if r.main_layer and r.spec != options.headline]
     sensitivity.sort(key=lambda r: (sensitivity_specs.index(r.spec), LAYERS.index(r.layer), r.source == "union",
                                     r.source))
-    verdict = decide(evidence, sensitivity, headline=options.headline, span=span)
     fixed = resolve_scope(scope)
     hub = options.hub if options.hub is not None and (fixed is None or options.hub in fixed) else None
+    rates, rate_sens = run_rates(dataset, options, data, span, hub)
+    verdict = decide_rates(rates, rate_sens, headline=options.rate_headline, hub=hub, span=span)
+    dated = [t.year for t in select_ties(dataset, options.tie_filter) if t.year is not None]
+    window_note = (f"{span[0]}-{span[-1]}, as asked" if options.first_year is not None
+                   else f"{span[0]}-{span[-1]}: {default_first_year(scope, dated)[1]}")
     table = data.tables[options.projection]
     shown = list(options.snapshot_years or default_snapshot_years(span, data))
     snaps = _snapshots(data, options, scope, [y for y in shown if y in span])
@@ -232,7 +292,39 @@ def run_thesis(dataset: Dataset, options: ThesisOptions) -> ThesisResult:
         title=f"Defence ties among {describe_scope(scope)}: is the web thickening?", options=options,
         span=tuple(span), coverage=tuple(data.coverage.values()), evidence=tuple(evidence),
         sensitivity=tuple(sensitivity), verdict=verdict, hub=hub, snapshots=tuple(snaps),
-        names={n: table.names.get(n, n) for s in snaps for n in s.nodes}, tie_ids=tuple(scoped))
+        names={n: table.names.get(n, n) for s in snaps for n in s.nodes}, tie_ids=tuple(scoped),
+        rates=tuple(rates), rate_sensitivity=tuple(rate_sens), window_note=window_note)
+
+
+def rate_specifications(options: ThesisOptions, hub: str | None) -> list[RateSpec]:
+    """The sensitivity specifications of the rate rows: every other projection, tentative ties in or out,
+    the scope without the hub, and without the codings a coder marked doubtful or with assumed participants."""
+    head = options.rate_headline
+    specs = [replace(head, projection=p) for p in RATE_PROJECTIONS if p != head.projection]
+    specs.append(replace(head, tentative=not head.tentative))
+    if hub is not None:
+        specs.append(replace(head, without=hub))
+    specs += [replace(head, drop=frozenset({"doubtful"})), replace(head, drop=frozenset({"assumed"}))]
+    return specs
+
+
+def run_rates(dataset: Dataset, options: ThesisOptions, data: TieData, span: list[int],
+              hub: str | None) -> tuple[list[RateRow], list[RateRow]]:
+    """The rate rows of the headline and of every sensitivity specification (``analysis.rate_evidence``)."""
+    from tiegraph.analysis.rate_evidence import first_seen
+    from tiegraph.model.statesystem import state_system
+
+    fixed = resolve_scope(options.scope)
+    if fixed is None:  # "all": every actor node with a tie
+        fixed = tuple(sorted(first_seen(dataset, options.level)))
+    keep = replace(options.tie_filter, start_year=None, end_year=None, include_tentative=True)
+    own = {name: [t for t in dataset.own_ties(name) if keep.accepts(t)] for name in data.coverage}
+    ctx = RateContext(dataset=dataset, ties=select_ties(dataset, keep), coverage=data.coverage, span=span,
+                      scope=fixed, hub=hub, states=state_system(), level=options.level, alpha=options.alpha,
+                      permutations=options.permutations, seed=options.seed)
+    rates = rate_rows(ctx, [options.rate_headline], own=own)
+    sensitivity = rate_rows(ctx, rate_specifications(options, hub), own=own)
+    return rates, sensitivity
 
 
 def default_snapshot_years(span: list[int], data: TieData) -> list[int]:
@@ -276,5 +368,8 @@ def filters(result: ThesisResult) -> dict[str, Any]:
         "null": NULL_NAMES[options.null], "permutations": options.permutations, "seed": options.seed,
         "alpha": options.alpha, "break_year": options.break_year if options.break_year is not None else "none",
         "hub": result.hub or "none",
+        "window": result.window_note,
+        "rates": f"{options.rate_headline.describe()}; arms transfers in their "
+                 f"{'first delivery' if options.arms == 'delivery' else 'order'} year",
     }
 

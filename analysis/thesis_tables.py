@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from tiegraph.analysis.evidence import EvidenceRow
+from tiegraph.analysis.rates import RateRow
 from tiegraph.analysis.thesis import ThesisResult, filters
 from tiegraph.analysis.trend import before_after
 
 #: table sections, in the order they are printed
-TABLES: tuple[str, ...] = ("filters", "coverage", "evidence", "sensitivity", "verdict")
+TABLES: tuple[str, ...] = ("filters", "coverage", "rates", "rate_sensitivity", "evidence", "sensitivity", "verdict")
 
 
 def coverage_rows(result: ThesisResult) -> list[dict[str, Any]]:
@@ -51,6 +52,30 @@ def sensitivity_row(row: EvidenceRow) -> dict[str, Any]:
             **_trend_fields(row), "status": row.status}
 
 
+def rate_row(row: RateRow) -> dict[str, Any]:
+    """One rate row as a flat dict, every digit (JSON, CSV, --out)."""
+    return {"spec": row.spec.short(), "source": row.source, "kind": row.kind, "layer": row.layer, "years": row.span,
+            "n": sum(1 for x in row.exposure if x > 0), "ties": row.ties, "hub_ties": row.hub_ties,
+            "new_per_dyad_year": row.rate, "rate_ratio": row.rate_ratio, "rr_low": row.low, "rr_high": row.high,
+            "glm_p": row.glm_p, "dispersion": row.dispersion, "perm_p": row.perm_p,
+            "permutations": row.permutations, "detectable_ratio": row.mde, "status": row.status,
+            "reason": row.reason or ""}
+
+
+def rate_cells(row: RateRow, draws: int) -> dict[str, str]:
+    """One rate row for a terminal or an HTML table: short, every number whole."""
+    from tiegraph.analysis.trend import format_p
+
+    def num(x: float | None) -> str:
+        return "" if x is None else f"{x:.3f}"
+
+    ratio = f"{num(row.rate_ratio)} [{num(row.low)}, {num(row.high)}]" if row.rate_ratio is not None else ""
+    return {"source": row.source, "layer": row.layer.replace("_", " "), "years": row.span,
+            "ties": str(row.ties), "per dyad-yr": "" if row.rate is None else f"{row.rate:.4f}",
+            "RR/yr [95% CI]": ratio, "perm p": format_p(row.perm_p, draws=draws) if row.perm_p is not None else "",
+            "80% RR": num(row.mde), "status": row.status if row.testable else f"cannot tell: {row.reason}"}
+
+
 def series_rows(result: ThesisResult) -> list[dict[str, Any]]:
     """The headline series year by year, one column per source and layer; None = not covered."""
     rows = [r for r in result.headline_rows() if r.main_layer and r.spec.projection == result.options.projection]
@@ -70,6 +95,8 @@ def thesis_tables(result: ThesisResult) -> dict[str, Any]:
         "coverage": coverage_rows(result),
         "evidence": [evidence_row(r, result.options.break_year) for r in result.evidence],
         "sensitivity": [sensitivity_row(r) for r in result.sensitivity],
+        "rates": [rate_row(r) for r in result.rates],
+        "rate_sensitivity": [rate_row(r) for r in result.rate_sensitivity],
         "series": series_rows(result),
         "verdict": {"label": result.verdict.label, "verdict": result.verdict.title,
                     "reason": result.verdict.reason},

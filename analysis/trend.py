@@ -174,10 +174,13 @@ def mann_kendall(values: Sequence[float] | np.ndarray, *, alpha: float = 0.05) -
     slope = float(sen_slope(x))
     p = 2 * _normal_sf(_z(s, var_s)) if var_s > 0 else 1.0
     hamed_rao: float | None = 1.0
+    interval_var = var_s
     if var_s > 0:
         factor = hamed_rao_factor(x, slope, alpha)
         hamed_rao = 2 * _normal_sf(_z(s, var_s * factor)) if factor > 0 else None
-    low, high = sen_interval(x, var_s, 1 - alpha)
+        # the interval with the variance the p uses (the corrected one, never the smaller)
+        interval_var = var_s * max(factor, 1.0)
+    low, high = sen_interval(x, interval_var, 1 - alpha)
     intercept = float(np.median(x) - np.median(np.arange(n)) * slope)
     return Trend(n=n, s=s, var_s=var_s, tau=s / (n * (n - 1) / 2), p=float(p), hamed_rao_p=hamed_rao,
                  sen_slope=slope, sen_low=low, sen_high=high, intercept=intercept, confidence=1 - alpha)

@@ -9,6 +9,7 @@ startup, and ``tiegraph report`` must not pay for them.
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -35,18 +36,17 @@ from tiegraph.commands.common import (
 )
 from tiegraph.exports.tables import render
 from tiegraph.model.entities import Dataset
-from tiegraph.model.errors import UsageError
+from tiegraph.model.errors import OptionValueError
 
 if TYPE_CHECKING:
     from tiegraph.analysis.thesis import ThesisOptions, ThesisResult
     from tiegraph.exports.files import Writer
 
-DEFAULT_FROM = 2010
 
 ThesisFromOpt = Annotated[int | None, typer.Option(
-    "--from", help=f"First year of the series (default {DEFAULT_FROM}). Earlier ties still count in the stock "
-                   "while in force.")]
-ThesisToOpt = Annotated[int | None, typer.Option("--to", help="Last year of the series (default: the last tie year).")]
+    "--from", min=1, max=9999, help="First year of the series (default: the first year every scope state exists, 1992 for the "
+                   "six Turkic states). Earlier ties still count in the stock while in force.")]
+ThesisToOpt = Annotated[int | None, typer.Option("--to", min=1, max=9999, help="Last year of the series (default: the last tie year).")]
 ThesisScopeOpt = Annotated[str | None, typer.Option(
     "--scope", help="Comma-separated actor ids, or 'all' (every actor with a tie that year). "
                     "Default: TUR,AZE,KAZ,KGZ,UZB,TKM.")]
@@ -69,6 +69,25 @@ NullOpt = Annotated[Null, typer.Option(
 PermutationsOpt = Annotated[int, typer.Option("--permutations", help="Draws of the permutation null (0: skip).")]
 SeedOpt = Annotated[int, typer.Option("--seed", min=0, max=2**32 - 1, help="Seed of the permutation null (same seed, same result).")]
 AlphaOpt = Annotated[float, typer.Option("--alpha", help="Significance level of the verdict's rules.")]
+class RateProjection(StrEnum):
+    weighted = "weighted"
+    clique = "clique"
+    bilateral = "bilateral"
+    capped = "capped"
+
+
+class ArmsYear(StrEnum):
+    delivery = "delivery"
+    order = "order"
+
+
+RateProjectionOpt = Annotated[RateProjection, typer.Option(
+    "--rate-projection", help="How a tie of k parties counts in the rate rows that decide: weighted (1/(k-1) per "
+                              "pair), clique (1 per pair), bilateral (two-party ties only) or capped (at most --cap "
+                              "parties). The others are sensitivity rows.")]
+CapOpt = Annotated[int, typer.Option("--cap", min=2, help="Most parties a tie may have under the capped projection.")]
+ArmsOpt = Annotated[ArmsYear, typer.Option(
+    "--arms-year", help="Year an arms transfer counts in: its first delivery (delivery) or its order (order).")]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json, csv or markdown.")]
 OutOpt = Annotated[Path | None, typer.Option(
     "--out", help="Also write every table as CSV and JSON, the verdict and the plots (PNG) into DIR.")]
@@ -78,26 +97,52 @@ def thesis_options(data_set: Dataset, *, scope: str | None, types: list[str] | N
                    end: int | None, include_tentative: bool, dataset: list[str] | None, level: Level,
                    projection: Projection, mode: Mode, duration: int, window: int, events_over_window: bool,
                    break_year: int | None, permutations: int, seed: int, null: Null,
-                   alpha: float) -> ThesisOptions:
+                   alpha: float, rate_projection: RateProjection = RateProjection.weighted, cap: int = 6,
+                   arms: ArmsYear = ArmsYear.delivery) -> ThesisOptions:
     """Check the command-line values and turn them into ``ThesisOptions`` (the Turkic defaults apply here)."""
     from tiegraph.analysis.temporal import ALL, Activity
     from tiegraph.analysis.thesis import ThesisOptions
 
     if duration < 0:
-        raise UsageError(f"--duration {duration} must be 0 (forever) or a number of years")
+        raise OptionValueError(f"--duration {duration} must be 0 (forever) or a number of years")
+    if window < 1:
+        raise OptionValueError(f"--window {window} must be at least 1 year")
     if permutations < 0:
-        raise UsageError(f"--permutations {permutations} must be 0 or more")
+        raise OptionValueError(f"--permutations {permutations} must be 0 or more")
     if not 0 < alpha < 1:
-        raise UsageError(f"--alpha {alpha} must be between 0 and 1")
-    first = DEFAULT_FROM if start is None else start
-    if end is not None and first > end:
-        raise UsageError(f"year range {first}-{end} is empty")
+        raise OptionValueError(f"--alpha {alpha} must be between 0 and 1")
+    first = start
+    if first is not None and end is not None and first > end:
+        raise OptionValueError(f"year range {first}-{end} is empty")
     activity = Activity(mode.value, None if duration == 0 else duration, window, events_over_window)
-    return ThesisOptions(
+    options = ThesisOptions(
         scope=ALL if scope == ALL else parse_scope(scope, data_set), hub=DEFAULT_HUB,
         tie_filter=make_filter(types, None, None, True, dataset), level=level.value,
         projection=projection.value, first_year=first, last_year=end, activity=activity, include_tentative=include_tentative, break_year=break_year,
-        permutations=permutations, seed=seed, null=null.value, alpha=alpha)
+        permutations=permutations, seed=seed, null=null.value, alpha=alpha, rate_projection=rate_projection.value,
+        cap=cap, arms=arms.value)
+    _check_window(data_set, options, given=start is not None or end is not None)
+    return options
+
+
+def _check_window(data_set: Dataset, options: ThesisOptions, *, given: bool) -> None:
+    """--from/--to and --break-year against the series' years, before the work (misuse: exit 2).
+
+    The window's end defaults to the last dated tie, so it is known only with the data;
+    a --break-year outside it compared nothing with nothing (2090 was accepted).
+    """
+    from tiegraph.analysis.thesis import series_span
+    from tiegraph.model.errors import UsageError
+
+    try:
+        span = series_span(data_set, options)
+    except UsageError as exc:
+        if given:  # the years asked for, not the data, leave too few years
+            raise OptionValueError(f"--from/--to: {exc}") from None
+        raise
+    if options.break_year is not None and not span[0] < options.break_year <= span[-1]:
+        raise OptionValueError(f"--break-year {options.break_year} must lie inside the series' years "
+                               f"{span[0]}-{span[-1]} (from {span[0] + 1} to {span[-1]}: both sides need years)")
 
 
 def _num(value: float | None, spec: str = "+.3f") -> str:
@@ -119,14 +164,21 @@ def terminal_tables(result: ThesisResult) -> dict[str, Any]:
 
     evidence = [{"proj": r.spec.projection, "source": r.source, "layer": r.layer.replace("_", " "), **trend(r),
                  "perm p": format_p(r.perm_p, draws=draws) if r.perm_p is not None else "",
-                 "change": _change(r.change, format_p(r.change.p)) if r.change and r.change.shift else "",
+                 "change": _change(r.change, format_p(r.change.p))
+                 if r.change and r.change.shift and r.change.p < result.options.alpha else "none",
                  **_split(r, result.options.break_year), "status": r.status} for r in result.evidence]
     sensitivity = [{"spec": r.spec.describe(), "source": r.source, "layer": r.layer, **trend(r),
                     "status": r.status} for r in result.sensitivity]
     coverage = [{**{k: v for k, v in row.items() if k != "note"},
                  "types": row["types"] if row["types"].count(",") < 3 else f"{row['types'].count(',') + 1} types"}
                 for row in coverage_rows(result)]
-    return {"filters": _filters(result), "coverage": coverage, "evidence": evidence, "sensitivity": sensitivity}
+    from tiegraph.analysis.thesis_tables import rate_cells
+
+    rates = [rate_cells(r, draws) for r in result.rates]
+    rate_sensitivity = [{"spec": r.spec.short(), **rate_cells(r, draws)} for r in result.rate_sensitivity]
+    return {"filters": _filters(result), "coverage": coverage, "rates (decide)": rates,
+            "rate sensitivity": rate_sensitivity, "density (description)": evidence,
+            "density sensitivity": sensitivity}
 
 
 def plain_text(sections: dict[str, Any], *, title: str) -> str:
@@ -230,6 +282,9 @@ def thesis(
     level: LevelOpt = Level.state,
     projection: ProjectionOpt = Projection.clique,
     dataset: DatasetOpt = None,
+    rate_projection: RateProjectionOpt = RateProjection.weighted,
+    cap: CapOpt = 6,
+    arms: ArmsOpt = ArmsYear.delivery,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
 ) -> None:
@@ -256,7 +311,8 @@ def thesis(
                              include_tentative=include_tentative, dataset=dataset, level=level,
                              projection=projection, mode=mode, duration=duration, window=window,
                              events_over_window=events_over_window, break_year=break_year,
-                             permutations=permutations, seed=seed, null=null, alpha=alpha)
+                             permutations=permutations, seed=seed, null=null, alpha=alpha,
+                             rate_projection=rate_projection, cap=cap, arms=arms)
     result = run_thesis(data_set, options)
     if fmt is Format.table:
         typer.echo(plain_text(terminal_tables(result), title=result.title))

@@ -65,7 +65,7 @@ FAMILIES: dict[str, str] = {
     "arms_transfer": "arms_transfer", "joint_exercise": "exercise", "defense_meeting": "meeting",
     "military_assistance": "assistance", "membership": "membership",
 }
-SYSTEM_KEYS = ("system", "weapon_designation")
+SYSTEM_KEYS = ("system",)
 YEAR_WINDOW = 1
 EXERCISE_DAYS = 14
 #: participants two named exercises must share when their lists differ
@@ -181,8 +181,9 @@ def merge_dataset(dataset: Dataset) -> Dataset:
     pairs = find_overlaps(dataset.ties)
     if not pairs:
         return dataset
+    dropped = {pair["duplicate"] for pair in pairs}
     return Dataset(dataset.actors, _apply(dataset.ties, pairs, True), dataset.files, overlaps=pairs,
-                   coverage=dataset.coverage)
+                   coverage=dataset.coverage, duplicates=[t for t in dataset.ties if t.id in dropped])
 
 
 def _apply(items: list[Tie], pairs: list[dict[str, Any]], drop_duplicates: bool) -> list[Tie]:

@@ -130,6 +130,13 @@ class Dataset:
     overlaps: list[dict[str, Any]] = field(default_factory=list)
     #: what each dataset covers, by dataset name (``coverage.yaml`` of each data directory)
     coverage: dict[str, Coverage] = field(default_factory=dict)
+    #: the duplicates themselves (each dataset's own version of a shared tie): a dataset's own rows of the
+    #: thesis count its own versions, only the union counts each tie once
+    duplicates: list[Tie] = field(default_factory=list)
+
+    def own_ties(self, dataset: str) -> list[Tie]:
+        """``dataset``'s ties as that dataset codes them, its duplicates of other datasets' ties included."""
+        return sorted((t for t in [*self.ties, *self.duplicates] if t.dataset == dataset), key=lambda t: t.id)
 
     def tie(self, tie_id: str) -> Tie:
         for tie in self.ties:

@@ -75,21 +75,26 @@ def documentary_only(tmp_path) -> Path:
 def test_a_rise_in_two_systematic_sources_is_supported(two_systematic):
     result = run_thesis(load_dataset(two_systematic), options())
     assert result.verdict.label == "supported"
-    assert result.verdict.reason.startswith("density rises in every systematic dataset that covers the years "
-                                            "(alpha activity (2000-2014): Sen +0.067/year [+0.067, +0.067]")
-    assert result.verdict.reason.endswith("under all 4 sensitivity specifications.")
+    assert result.verdict.reason.startswith("new ties rise in every testable systematic row (alpha activity "
+                                            "(2000-2014): rate ratio ")
+    assert result.verdict.reason.endswith("testable sensitivity rows.")
+    rates = {r.source: r for r in result.rates}
+    assert rates["alpha"].ties == 105 and rates["alpha"].status == "rise" and rates["beta"].status == "rise"
+    assert rates["union"].members == ("alpha", "beta")
+    # the density rows stay as description
     rows = {(r.source, r.spec.projection): r for r in result.evidence}
     alpha = rows[("alpha", "clique")]
     assert alpha.values == pytest.approx([k / 15 for k in range(15)])
     assert alpha.trend.s == 105 and alpha.perm_p == pytest.approx(1 / 201)  # the maximum S: no draw reaches it
-    assert rows[("beta", "clique")].status == "rise" and rows[("union", "clique")].members == ("alpha", "beta")
 
 
 def test_a_rise_in_documentary_sources_only_cannot_be_told(documentary_only):
     result = run_thesis(load_dataset(documentary_only), options(first_year=2012, last_year=2026))
     assert result.verdict.label == "cannot tell"
-    assert result.verdict.reason.startswith("the rise rests on documentary sources only (seeds activity (2012-2026)")
-    assert result.verdict.reason.endswith("and no systematic dataset covers at least 5 of the years 2012-2026.")
+    assert result.verdict.reason == ("no systematic row of 2012-2026 could show a rise (alpha activity: 0 of the "
+                                     "years have two existing scope states and coverage (needs 5)).")
+    seeds = next(r for r in result.rates if r.source == "seeds")
+    assert seeds.status == "rise"  # shown, but a documentary row never decides
     alpha = next(r for r in result.evidence if r.source == "alpha")
     assert alpha.years == () and alpha.status == "not covered"
 
@@ -110,7 +115,8 @@ def test_flat_and_falling_systematic_series(tmp_path):
                                                   coverage("beta", 2000, 2014, "systematic", ["joint_exercise"])])
     result = run_thesis(load_dataset(root), options())
     assert result.verdict.label == "not supported"
-    assert result.verdict.reason.startswith("density falls in alpha activity (2000-2014): Sen -0.067/year")
+    assert result.verdict.reason.startswith("the rate of new ties falls in alpha activity (2000-2014): rate ratio ")
+    assert "would have detected 80% of the time: alpha activity: 1.0" in result.verdict.reason
 
 
 def test_one_rising_and_one_flat_source_is_mixed(tmp_path):
@@ -120,33 +126,33 @@ def test_one_rising_and_one_flat_source_is_mixed(tmp_path):
                   coverage("beta", 2000, 2014, "systematic", ["joint_exercise"])])
     result = run_thesis(load_dataset(root), options())
     assert result.verdict.label == "mixed"
-    assert "but not in beta activity (2000-2014): Sen +0.000/year [+0.000, +0.000]" in result.verdict.reason
+    assert "but not in beta activity (2000-2014): rate ratio 1.000/year" in result.verdict.reason
 
 
-def test_a_rise_made_only_of_the_hubs_ties_is_mixed(tmp_path):
-    # 2000-2005: k exercises on the first k dyads, all five with TUR (hub-and-spoke); the others stay apart
-    ties = [exercise("alpha", 2000 + k, DYADS[j], j) for k in range(6) for j in range(k)]
+def test_a_rise_made_only_of_the_hubs_ties_is_hub_and_spoke(tmp_path):
+    # 2000-2014: more and more exercises, every one with TUR (hub-and-spoke); the other five never meet
+    ties = [exercise("alpha", 2000 + k, DYADS[j % 5], j) for k in range(15) for j in range(k)]
     assert all("TUR" in t["participants"] for t in ties)
-    root = write(tmp_path / "d", ties, [coverage("alpha", 2000, 2005, "systematic", ["joint_exercise"])])
-    result = run_thesis(load_dataset(root), options(first_year=2000, last_year=2005, permutations=0))
-    assert next(r for r in result.evidence if r.spec == result.headline).status == "rise"
-    without = [r for r in result.sensitivity if r.spec.without == "TUR"]
-    assert [r.values for r in without] == [(0.0,) * 6]  # density among the other five
-    assert result.verdict.label == "mixed"
-    assert "(first: clique, without tentative, stock, without TUR, alpha activity (2000-2005)" in result.verdict.reason
+    root = write(tmp_path / "d", ties, [coverage("alpha", 2000, 2014, "systematic", ["joint_exercise"])])
+    result = run_thesis(load_dataset(root), options())
+    (row,) = result.rates
+    assert row.status == "cannot tell" and row.reason == "all 105 new ties involve TUR: a hub-and-spoke, not a web"
+    assert result.verdict.label == "cannot tell"
+    hub_off = run_thesis(load_dataset(root), options(hub=None))
+    assert hub_off.rates[0].status == "rise"  # the same row, read as a web when no hub is named
 
 
 def test_tentative_ties_are_out_of_the_headline_and_in_the_sensitivity_table(tmp_path):
-    # the rise exists only through planned exercises: without them the series is empty
+    # the rise exists only through planned exercises: without them there is nothing to test
     ties = [exercise("alpha", t["start"], tuple(t["participants"]), i, status="planned")
             for i, t in enumerate(rising("alpha", 2000, 15))]
     root = write(tmp_path / "d", ties, [coverage("alpha", 2000, 2014, "systematic", ["joint_exercise"])])
     data = load_dataset(root)
-    headline = run_thesis(data, options(permutations=0))
-    assert headline.verdict.label == "not supported"
-    with_tentative = [r for r in headline.sensitivity if r.spec.tentative]
+    headline = run_thesis(data, options())
+    assert headline.verdict.label == "cannot tell"
+    with_tentative = [r for r in headline.rate_sensitivity if r.spec.tentative]
     assert {r.status for r in with_tentative} == {"rise"}
-    assert run_thesis(data, options(permutations=0, include_tentative=True)).verdict.label == "mixed"
+    assert run_thesis(data, options(include_tentative=True)).verdict.label == "supported"
 
 
 def test_censored_open_ties_stay_in_force_to_the_coverage_end(tmp_path):
@@ -158,8 +164,10 @@ def test_censored_open_ties_stay_in_force_to_the_coverage_end(tmp_path):
                                         coverage("seeds", 1990, 2018, "documentary", ["alliance_treaty"])])
     result = run_thesis(load_dataset(root), options(first_year=1990, last_year=2018, permutations=0))
     rows = {r.source: r for r in result.evidence if r.spec.projection == "clique" and r.layer == "institutional"}
-    assert rows["atop"].values == pytest.approx([0, 0] + [1 / 15] * 27)
-    assert rows["seeds"].values == pytest.approx([0, 0] + [1 / 15] * 10 + [0] * 17)
+    # 1990-1991: five of the six states do not exist yet (COW): missing years, not zeros
+    assert rows["atop"].years == tuple(range(1992, 2019))
+    assert rows["atop"].values == pytest.approx([1 / 15] * 27)
+    assert rows["seeds"].values == pytest.approx([1 / 15] * 10 + [0] * 17)
 
 
 def test_a_tie_in_two_datasets_counts_in_both_series_and_once_in_the_union(tmp_path):
@@ -220,12 +228,12 @@ def test_cli_prints_coverage_evidence_and_the_verdict(runner):
     assert result.exit_code == 0, result.output
     lines = [line.rstrip() for line in result.stdout.splitlines()]
     assert lines[0] == "Defence ties among the six Turkic states: is the web thickening?"
-    for section in ("filters", "coverage", "evidence", "sensitivity"):
+    for section in ("filters", "coverage", "rates (decide)", "rate sensitivity", "density (description)"):
         assert section in lines
     # the fixture declares no coverage: taken as documentary over its own tie years, so nothing can be told
     assert "  seeds    documentary  2014-2019  8 types" in lines  # 2019: the fixture's last dated tie
-    assert lines[-1] == ("Verdict: Cannot tell from these data: the data hold no systematic dataset, only documentary "
-                         "sources (seeds) whose silence is not evidence of absence.")
+    assert lines[-1] == ("Verdict: Cannot tell from these data: no systematic dataset covers 2014-2020; only "
+                         "documentary sources (seeds), whose silence is not evidence of absence.")
 
 
 def test_cli_break_year_adds_a_before_after_column(runner):
@@ -235,7 +243,8 @@ def test_cli_break_year_adds_a_before_after_column(runner):
     header = next(line for line in lines if line.lstrip().startswith("proj"))
     assert "<2017 -> 2017+" in header and "MW p" in header
     # seeds activity: density 0 in 2014-2016, then 3/15, 1/15, 1/15: mean 0 before 2017, 5/45 = 0.11 from it
-    row = next(line for line in lines if line.split()[:3] == ["clique", "seeds", "activity"])
+    density = lines[lines.index("density (description)"):]
+    row = next(line for line in density if line.split()[:3] == ["clique", "seeds", "activity"])
     assert "0.00 -> 0.11" in row
 
 
@@ -253,7 +262,8 @@ def test_cli_json_and_out_directory(runner, tmp_path, two_systematic):
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert {"evidence.csv", "evidence.json", "sensitivity.csv", "verdict.txt", "thesis_density.png"} <= set(written)
     text = (tmp_path / "out" / "verdict.txt").read_text(encoding="utf-8")
-    assert text.startswith("Thickening supported: density rises in every systematic dataset")
+    assert text.startswith("Thickening supported: new ties rise in every testable systematic row")
+    assert {"rates.csv", "rate_sensitivity.csv"} <= set(written)
     assert f"Wrote {len(written)} files to" in result.stderr
 
 
@@ -271,13 +281,14 @@ def test_cli_markdown_and_scope_all(runner):
                             "of 'uniform', 'shuffle'. (see 'tiegraph thesis --help')"),
     (["--duration", "-1"], "Error: --duration -1 must be 0 (forever) or a number of years"),
     (["--alpha", "1.5"], "Error: --alpha 1.5 must be between 0 and 1"),
-    (["--scope", "TUR"], "Error: --scope 'TUR' needs at least two actor ids"),
-    (["--from", "2019"], "Error: years 2019-2020: a trend test needs at least three years"),
+    (["--scope", "TUR"], "Error: --scope 'TUR' needs at least two actor ids (e.g. --scope TUR,AZE; leave the "
+                         "option out for the default scope)"),
+    (["--from", "2019"], "Error: --from/--to: years 2019-2020: a trend test needs at least three years"),
     (["--from", "2021"], "Error: year range 2021-2020 is empty"),
 ])
 def test_cli_refuses_bad_options(runner, args, message):
     result = runner.invoke(app, [*ARGS, *args])
-    assert result.exit_code == (2 if "Invalid value" in message else 1)  # usage errors: 2 (cli.py)
+    assert result.exit_code == 2  # misuse of an option: 2, as an unknown option
     assert result.stderr.strip() == message
 
 
