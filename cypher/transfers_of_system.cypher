@@ -1,6 +1,7 @@
 // Question: which transfers or licensed productions involve a given system (e.g. drones)?
 // Example: tiegraph query cypher/transfers_of_system.cypher --param system=Bayraktar
-// Notes: case-insensitive match on the system attribute and the title.
+// Notes: case-insensitive match on the system attribute and the title; attributes.system is one name in
+// every dataset (the bundled data's system, SIPRI's weapon designation).
 :param system => 'Bayraktar';
 
 MATCH (supplier:Actor)-[r:ARMS_TRANSFER|LICENSED_PRODUCTION]->(recipient:Actor)

@@ -1,11 +1,18 @@
 """Find the supported datasets in a folder, for ``tiegraph import all DIR``.
 
 Files are recognised by what they hold, not by their names: the header of a CSV
-(SIPRI's "Recipient,Supplier,…" after its preamble, DCAD's ``DCAid``, MME's
-``MMEID``, ATOP's ``atopid`` with ``begyr`` or ``member``, JME's ``Exercise
-Name``) and the OLE2 signature of JME's Excel 97-2003 workbook.  Every file
-found is either imported or skipped with the reason, so the user sees what the
-folder held and what became of it.
+(SIPRI's "Recipient,Supplier,…" trade register or "SIPRI AT Database ID,Supplier,…"
+per-delivery export after its preamble, DCAD's ``DCAid``, MME's ``MMEID``, ATOP's
+``atopid`` with ``begyr`` or ``member``, JME's ``Exercise Name``) and the OLE2
+signature of JME's Excel 97-2003 workbook.  Every file found is either imported
+or skipped with the reason, so the user sees what the folder held and what
+became of it.
+
+**Both SIPRI layouts in one folder tree**: they are two exports of one database,
+so importing both would count every deal twice (both become dataset ``sipri``,
+and the overlap matcher never pairs two ties of one dataset).  The per-delivery
+export — what SIPRI serves today, with stable deal ids — is imported and the
+trade register is skipped, saying so; either can still be imported alone by hand.
 """
 
 from __future__ import annotations
@@ -19,6 +26,8 @@ from tiegraph.loaders.readers import OLE2_SIGNATURE, decode_text
 #: the order datasets are imported in (and listed): the overlap priority of loaders/overlap.py
 SOURCES = ("dcad", "atop", "sipri", "mme", "jme")
 SNIFF_BYTES = 64 * 1024
+#: the kind of SIPRI's current per-delivery export (the older trade register is "sipri")
+SIPRI_TRANSFERS = "sipri-transfers"
 DOCUMENTS = (".md", ".pdf", ".txt", ".html", ".docx", ".doc")
 
 
@@ -39,6 +48,8 @@ def _header_kind(path: Path) -> str | None:
     for line in lines[:40]:
         if line.startswith("Recipient,Supplier,"):
             return "sipri"
+        if line.startswith("SIPRI AT Database ID,Supplier,"):
+            return SIPRI_TRANSFERS
     columns = set(lines[0].lstrip("\ufeff").split(",")) if lines else set()
     if {"DCAid", "ccode1", "ccode2"} <= columns:
         return "dcad"
@@ -74,6 +85,7 @@ def find_datasets(folder: Path, exclude: Path | None = None) -> Found:
                    if skip is None or not Path(root).resolve().is_relative_to(skip) for name in names)
     members: list[Path] = []
     nna: list[Path] = []
+    sipri: dict[Path, str] = {}  # SIPRI exports found, by layout: chosen among after the walk
     for path in files:
         try:
             kind = _kind(path) if path.is_file() else None
@@ -89,6 +101,8 @@ def find_datasets(folder: Path, exclude: Path | None = None) -> Found:
             found.skipped.append((path, "ATOP state-year file: derived from the member-level file, not needed"))
         elif kind == "atop-other":
             found.skipped.append((path, "ATOP file of a level tiegraph does not read"))
+        elif kind in ("sipri", SIPRI_TRANSFERS):
+            sipri[path] = kind
         else:
             source = "atop" if kind == "atop-alliance" else kind
             if source == "atop" and path.name.endswith("_NNA.csv"):
@@ -101,6 +115,7 @@ def find_datasets(folder: Path, exclude: Path | None = None) -> Found:
                                             "dataset; import this one by hand with --into)"))
             else:
                 found.datasets[source] = path
+    _choose_sipri(sipri, found)
     if "atop" not in found.datasets and nna:  # only the NNA pair is there: import that
         found.datasets["atop"] = nna[0]
         found.skipped = [s for s in found.skipped if s[0] != nna[0]]
@@ -114,3 +129,22 @@ def find_datasets(folder: Path, exclude: Path | None = None) -> Found:
             found.skipped.append((path, "ATOP member-level file without its imported alliance-level file"))
     found.datasets = {s: found.datasets[s] for s in SOURCES if s in found.datasets}
     return found
+
+
+def _choose_sipri(files: dict[Path, str], found: Found) -> None:
+    """Import one SIPRI export: the first per-delivery export, else the first trade register."""
+    if not files:
+        return
+    kept = min(files, key=lambda p: (files[p] != SIPRI_TRANSFERS, p))
+    found.datasets["sipri"] = kept
+    for path, kind in files.items():
+        if path == kept:
+            continue
+        if kind == files[kept]:
+            why = (f"another sipri file: {kept.name} is imported (one file per dataset; import this one by "
+                   "hand with --into)")
+        else:
+            why = (f"SIPRI trade register (older layout) of the database whose current per-delivery export "
+                   f"{kept.name} is imported: both would count each deal twice (import this one by hand with "
+                   "--into to use it instead)")
+        found.skipped.append((path, why))

@@ -1,6 +1,13 @@
-"""SIPRI Arms Transfers Database trade-register CSV export -> ``arms_transfer`` ties.
+"""SIPRI Arms Transfers Database CSV exports -> ``arms_transfer`` ties: the trade-register layout.
 
-The export is not a clean CSV, so it is parsed by hand rather than with
+``read_sipri`` reads both of SIPRI's layouts, told apart by their header: the older
+"trade register" (``Recipient,Supplier,…``, one record per deal), read here, and the
+current per-delivery export (``SIPRI AT Database ID,Supplier,…``, one row per deal and
+delivery year), read by ``loaders/sipri_transfers.py``.  Both give ties of dataset
+``sipri``; the rules they share (actors, ``delivery_years``, ``system``) are in
+``loaders/sipri_common.py``.  The import summary names the layout read.
+
+The trade register is not a clean CSV, so it is parsed by hand rather than with
 ``csv``/pandas, which would silently misread it:
 
 * latin-1 in the March 2025 export (names such as "Türkiye" in Comments are byte
@@ -36,7 +43,10 @@ Coverage (``coverage.yaml``): systematic for ``arms_transfer``, from the earlies
 to the latest year of order or delivery in the file (the register's years).
 
 One record = one deal = one tie (supplier -> recipient), dated by the year of
-order; deliveries, numbers, weapon and TIV values go to ``attributes``.  Status
+order; deliveries, numbers, weapon and TIV values go to ``attributes``: the
+designation as ``system`` (the name every dataset uses), the delivery years as
+``delivery_years`` (``2020;2021``: 4-digit years, ascending; anything else in the
+column is left out with a warning).  Status
 is ``delivered`` when SIPRI lists a delivery year or a delivered number, else
 ``signed``.  There is no record id in the export: the tie id is made from
 supplier, recipient, order year and a short hash of the record text, so the
@@ -50,15 +60,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tiegraph.loaders.crosswalk import name_to_iso3, slug, state_actor
-from tiegraph.loaders.readers import decode_text
+from tiegraph.loaders import sipri_common as common
+from tiegraph.loaders.crosswalk import slug
 from tiegraph.loaders.result import TIE_ORDER, ExternalFormatError, ImportResult, Note, Skip, ordered
 from tiegraph.loaders.writer import finalize
 from tiegraph.model.coverage import Coverage
 
-SOURCE = "sipri"
 DOCUMENT = "SIPRI Arms Transfers Database, trade register"
-URL = "https://www.sipri.org/databases/armstransfers"
+LAYOUT = "trade register (one record per deal)"
 HEADER = ("Recipient", "Supplier", "Year of order", " ", "Number ordered", " ", "Weapon designation",
           "Weapon description", "Number delivered", " ", "Year(s) of delivery", "status", "Comments",
           "SIPRI TIV per unit", "SIPRI TIV for total order", "SIPRI TIV of delivered weapons")
@@ -66,36 +75,29 @@ FIELDS = ("recipient", "supplier", "order_year", "order_year_uncertain", "ordere
           "ordered_uncertain", "designation", "description", "delivered", "delivered_uncertain",
           "delivery_years", "condition", "comments", "tiv_unit", "tiv_order", "tiv_delivered")
 WIDTH = len(HEADER)
-UNKNOWN = {"unknown supplier(s)": "supplier", "unknown recipient(s)": "recipient"}
-ARMED_GROUP, ORGANISATION = "armed group", "international organisation"
+#: how each layout's header line starts
+REGISTER_START, TRANSFERS_START = "Recipient,Supplier,", "SIPRI AT Database ID,Supplier,"
 
 
 def read_sipri(path: Path | str) -> ImportResult:
-    """Read a SIPRI trade-register CSV export (nothing is written)."""
-    path = Path(path)
-    label = path.name
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ExternalFormatError(label, None, None, f"cannot read: {exc.strerror}") from None
-    text, encoding = decode_text(data)
+    """Read a SIPRI CSV export of either layout, told apart by its header (nothing is written)."""
+    label, text, encoding = common.read_text(path)
     lines = text.split("\n")  # LF only: a CR belongs to the line (CR LF breaks are repaired below)
-    header_index = next((i for i, line in enumerate(lines[:40])
-                         if line.rstrip("\r").startswith("Recipient,Supplier,")), None)
+    header_index, start = next(((i, start) for i, line in enumerate(lines[:common.HEADER_SEARCH])
+                                for start in (REGISTER_START, TRANSFERS_START) if line.startswith(start)),
+                               (None, None))
     if header_index is None:
-        raise ExternalFormatError(label, 1, None, "no 'Recipient,Supplier,…' header in the first 40 "
-                                                  "lines (not a SIPRI trade-register export?)")
-    header = tuple(lines[header_index].rstrip("\r").split(","))
-    if header != HEADER:
-        i = next((i for i, expected in enumerate(HEADER) if i >= len(header) or header[i] != expected), WIDTH)
-        found = (f"is missing (the header has {len(header)} columns, SIPRI's export {WIDTH})"
-                 if i >= len(header) else f"is '{header[i]}', SIPRI's export has '{HEADER[i]}'"
-                 if i < WIDTH else f"is extra (the header has {len(header)} columns, SIPRI's export {WIDTH})")
-        raise ExternalFormatError(label, header_index + 1, f"column {i + 1}", found)
-    generated = next((line.split(":", 1)[1].strip() for line in lines[:header_index]
-                      if line.startswith("Data generated:")), None)
-    document = f"{DOCUMENT} (data generated {generated or 'date not stated'}): {label}"
-    result = ImportResult(SOURCE)
+        raise ExternalFormatError(label, 1, None, f"no '{REGISTER_START}…' (trade register) or "
+                                  f"'{TRANSFERS_START}…' (per-delivery export) header in the first "
+                                  f"{common.HEADER_SEARCH} lines (not a SIPRI export?)")
+    if start == TRANSFERS_START:
+        from tiegraph.loaders.sipri_transfers import read_transfers
+
+        return read_transfers(label, text, encoding, lines[:header_index + 1])
+    common.check_header(tuple(lines[header_index].rstrip("\r").split(",")), HEADER, label, header_index + 1)
+    made = common.generated(lines[:header_index])
+    document = f"{DOCUMENT} (data generated {made or 'date not stated'}): {label}"
+    result = common.SipriResult(common.SOURCE, layout=LAYOUT)
     result.encodings[label] = encoding
     actors: dict[str, dict[str, Any]] = {}
     used_ids: dict[str, int] = {}
@@ -114,17 +116,17 @@ def read_sipri(path: Path | str) -> ImportResult:
         result.ties.append(tie)
     result.files[label] = records + sum(1 for s in result.skipped if s.reason.startswith("malformed"))
     result.actors = list(actors.values())
-    result.coverage = _coverage(years, generated)
+    result.coverage = _coverage(years, made)
     return finalize(result)
 
 
-def _coverage(years: set[int], generated: str | None) -> Coverage | None:
+def _coverage(years: set[int], made: str | None) -> Coverage | None:
     """The register's years: earliest to latest year of order or delivery among the records read."""
     if not years:
         return None
-    return Coverage(SOURCE, min(years), max(years), "systematic", ("arms_transfer",),
+    return Coverage(common.SOURCE, min(years), max(years), "systematic", ("arms_transfer",),
                     "SIPRI Arms Transfers Database: every transfer of major conventional arms SIPRI "
-                    f"recorded (trade register, data generated {generated or 'date not stated'}); years "
+                    f"recorded (trade register, data generated {made or 'date not stated'}); years "
                     "from the earliest to the latest year of order or delivery in the export.")
 
 
@@ -161,78 +163,34 @@ def _records(lines: list[str], first: int, label: str, result: ImportResult):
         yield number, text, fields
 
 
-def _actor(name: str, year: int | None, actors: dict[str, dict[str, Any]]) -> tuple[str | None, str]:
-    """(actor id, kind) for a SIPRI name; (None, why) when it cannot be mapped.
-
-    The kind is "state", ARMED_GROUP (``*``), ORGANISATION (``**``), "unknown" or "unmapped".
-    """
-    clean = name.strip()
-    if clean.endswith("*"):
-        stars = len(clean) - len(clean.rstrip("*"))
-        base = clean.rstrip("*").strip()
-        actor_id = slug(base)
-        kind = ORGANISATION if stars >= 2 else ARMED_GROUP
-        actors.setdefault(actor_id, {"id": actor_id, "kind": "organization", "name": base,
-                                     "note": f"SIPRI {kind} ('{'*' * min(stars, 2)}' in SIPRI): '{clean}'."})
-        return actor_id, kind
-    if clean.lower() in UNKNOWN:
-        return None, "unknown"
-    iso = name_to_iso3(clean, year)
-    if iso is None:
-        return None, "unmapped"
-    actors.setdefault(iso, state_actor(iso))
-    return iso, "state"
-
-
 def _tie(rec: dict[str, str], line: int, raw: str, label: str, document: str,
          actors: dict[str, dict[str, Any]], result: ImportResult) -> dict[str, Any] | None:
     where = f"{label}:{line}"
-    year = int(rec["order_year"]) if rec["order_year"].strip().isdigit() else None
-    supplier, supplier_kind = _actor(rec["supplier"], year, actors)
-    recipient, recipient_kind = _actor(rec["recipient"], year, actors)
-    for role, name, kind in (("supplier", rec["supplier"], supplier_kind),
-                             ("recipient", rec["recipient"], recipient_kind)):
-        if kind == "unknown":
-            other = rec["recipient" if role == "supplier" else "supplier"].strip()
-            result.skipped.append(Skip(f"{where} ({'to' if role == 'supplier' else 'from'} {other})",
-                                       f"{role} unknown ('{name.strip()}' in SIPRI)"))
-            return None
-        if kind == "unmapped":
-            result.skipped.append(Skip(f"{where} ('{name.strip()}')",
-                                       f"{role} name not mapped to a country (ISO3 id)"))
-            return None
-    if supplier_kind in (ARMED_GROUP, ORGANISATION):
-        result.skipped.append(Skip(f"{where} ('{rec['supplier'].strip()}')",
-                                   f"supplier is an {supplier_kind}, not a state or company (the "
-                                   "supplier of an arms_transfer must be one)"))
+    year = int(rec["order_year"]) if common.YEAR.fullmatch(rec["order_year"].strip()) else None
+    pair = common.endpoints(rec["supplier"], rec["recipient"], year, where, actors, result)
+    if pair is None:
         return None
-    if supplier == recipient:
-        result.skipped.append(Skip(f"{where} ({supplier})", "supplier and recipient are the same state"))
-        return None
-    if year is None and rec["order_year"].strip():
-        result.warnings.append(Note(where, f"year of order '{rec['order_year'].strip()}' is not a year; "
-                                           f"tie left undated"))
+    supplier, recipient = pair
+    common.order_year(rec["order_year"], where, result)  # warns when it is not a year
     deliveries = [y for y in re.split(r"\s*;\s*", rec["delivery_years"].strip()) if y]
-    bad_years = [y for y in deliveries if not y.isdigit()]
-    if bad_years:
-        result.warnings.append(Note(where, "delivery year that is not a year kept as text"))
-    delivered = _number(rec["delivered"])
+    for bad in (y for y in deliveries if not common.YEAR.fullmatch(y)):
+        result.warnings.append(Note(f"{where} ('{bad}')", "delivery year that is not a year left out"))
+    deliveries = [y for y in deliveries if common.YEAR.fullmatch(y)]
+    delivered = common.number(rec["delivered"])
     attributes: dict[str, Any] = {
-        "weapon_designation": rec["designation"].strip(),
+        **common.system_attributes(rec["designation"]),
         "weapon_description": rec["description"].strip(),
-        "number_ordered": _number(rec["ordered"]),
+        "number_ordered": common.number(rec["ordered"]),
         "number_ordered_uncertain": rec["ordered_uncertain"].strip() == "?",
         "number_delivered": delivered,
         "number_delivered_uncertain": rec["delivered_uncertain"].strip() == "?",
         "order_year_uncertain": rec["order_year_uncertain"].strip() == "?",
-        "delivery_years": ";".join(deliveries),
-        "first_delivery": deliveries[0] if deliveries else None,
-        "last_delivery": deliveries[-1] if deliveries else None,
+        **common.delivery_attributes(deliveries),
         "condition": rec["condition"].strip(),
         "comments": rec["comments"].strip(),
-        "tiv_per_unit": _number(rec["tiv_unit"]),
-        "tiv_total_order": _number(rec["tiv_order"]),
-        "tiv_delivered": _number(rec["tiv_delivered"]),
+        "tiv_per_unit": common.number(rec["tiv_unit"]),
+        "tiv_total_order": common.number(rec["tiv_order"]),
+        "tiv_delivered": common.number(rec["tiv_delivered"]),
         "sipri_supplier": rec["supplier"].strip(),
         "sipri_recipient": rec["recipient"].strip(),
     }
@@ -244,19 +202,7 @@ def _tie(rec: dict[str, str], line: int, raw: str, label: str, document: str,
         "status": "delivered" if deliveries or (delivered or 0) > 0 else "signed",
         "title": f"{rec['designation'].strip()} ({rec['description'].strip()})",
         "attributes": attributes,
-        "sources": [{"document": document, "locator": f"line {line}", "url": URL}],
-        "dataset": SOURCE,
+        "sources": [{"document": document, "locator": f"line {line}", "url": common.URL}],
+        "dataset": common.SOURCE,
     }
     return ordered(record, TIE_ORDER)
-
-
-def _number(text: str) -> int | float | None:
-    """A count or TIV value; blank means 'not available', never zero."""
-    value = text.strip()
-    if not value:
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        return None
-    return int(number) if number.is_integer() and "." not in value else number

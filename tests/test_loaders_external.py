@@ -272,9 +272,9 @@ def _tie(tie_id: str, kind: str, who: tuple[str, ...], year: int | None, dataset
 def test_overlaps_flag_and_merge() -> None:
     ties = [
         _tie("s-tb2", "arms_transfer", ("TUR", "KGZ"), 2021, "seeds", system="Bayraktar TB2 (and more)"),
-        _tie("p-tb2", "arms_transfer", ("TUR", "KGZ"), 2022, "sipri", weapon_designation="Bayraktar TB2"),
-        _tie("p-akinci", "arms_transfer", ("TUR", "KGZ"), 2021, "sipri", weapon_designation="Akinci"),
-        _tie("p-back", "arms_transfer", ("KGZ", "TUR"), 2021, "sipri", weapon_designation="Bayraktar TB2"),
+        _tie("p-tb2", "arms_transfer", ("TUR", "KGZ"), 2022, "sipri", system="Bayraktar TB2"),
+        _tie("p-akinci", "arms_transfer", ("TUR", "KGZ"), 2021, "sipri", system="Akinci"),
+        _tie("p-back", "arms_transfer", ("KGZ", "TUR"), 2021, "sipri", system="Bayraktar TB2"),
         _tie("s-dca", "defense_cooperation_agreement", ("KAZ", "TUR"), 1996, "seeds"),
         _tie("d-1", "defense_cooperation_agreement", ("TUR", "KAZ"), 1996, "dcad"),
         _tie("d-2", "defense_cooperation_agreement", ("TUR", "KAZ"), 1996, "dcad"),
