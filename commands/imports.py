@@ -110,7 +110,7 @@ def import_command(
                        "whose SOURCE sub-directories are written, default ./tiegraph-data).",
         show_default=False)] = None,
 ) -> None:
-    """Import a real-world dataset: DCAD, ATOP, a SIPRI trade-register export, MME or JME.
+    """Import a real-world dataset: DCAD, ATOP, a SIPRI export (either layout), MME or JME.
 
     Writes DIR/ties/SOURCE.jsonl, DIR/actors/SOURCE.jsonl and DIR/coverage.yaml
     (what the dataset covers) after validating them (re-running replaces them)
