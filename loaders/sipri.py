@@ -195,7 +195,7 @@ def _tie(rec: dict[str, str], line: int, raw: str, label: str, document: str,
         "sipri_recipient": rec["recipient"].strip(),
     }
     digest = hashlib.sha1(raw.encode("utf-8")).hexdigest()[:8]
-    tie_id = f"sipri-{slug(supplier)}-{slug(recipient)}-{year or 'undated'}-{digest}"  # type: ignore[arg-type]
+    tie_id = f"sipri-{slug(supplier)}-{slug(recipient)}-{year or 'undated'}-{digest}"
     record = {
         "id": tie_id, "type": "arms_transfer", "from": supplier, "to": recipient,
         "start": str(year) if year else None,
