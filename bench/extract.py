@@ -140,6 +140,7 @@ def speed(files: list[Path], repeat: int) -> tuple[int, float]:
 def main(argv: list[str] | None = None) -> int:
     p = parser(__doc__.splitlines()[0])
     p.add_argument("--misses", action="store_true", help="list missed gold ties and unmatched candidates")
+    p.add_argument("--only", choices=("seeds", "heldout"), help="score one set only (no speed figure)")
     args = p.parse_args(argv)
     from tiegraph.loaders.datadir import load_dataset
 
@@ -149,10 +150,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no seed articles in {SEEDS}", file=sys.stderr)
         return 1
     print(f"# tiegraph extract: recall and precision\n\nload average {os.getloadavg()}")
-    show(f"seeds ({len(seeds)} articles; the rules were written against them)",
-         run_set(seeds, load_dataset().ties, SEED_DATES), args.misses)
-    show(f"held-out ({len(heldout)} texts, coded before the extractor ran on them)",
-         run_set(heldout, load_dataset([REPO / "data", GOLD]).ties, {}), args.misses)
+    if args.only != "heldout":
+        show(f"seeds ({len(seeds)} articles; the rules were written against them)",
+             run_set(seeds, load_dataset().ties, SEED_DATES), args.misses)
+    if args.only != "seeds":
+        show(f"held-out ({len(heldout)} texts, coded before the extractor ran on them)",
+             run_set(heldout, load_dataset([REPO / "data", GOLD]).ties, {}), args.misses)
+    if args.only:
+        return 0
     words, seconds = speed(seeds + heldout, 3 if args.quick else 20)
     print(f"\nspeed: {words} words in {seconds * 1000:.1f} ms (best of {3 if args.quick else 20}) = "
           f"{words / seconds:,.0f} words/s; load average {os.getloadavg()}")

@@ -55,6 +55,8 @@ class Gazetteer:
     unresolved_names: tuple[str, ...] = ()
     company_suffixes: tuple[str, ...] = ()
     members: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: group word -> the organisation it names ("OTS countries" -> ots)
+    group_orgs: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._names = _alternation(self.names)
@@ -70,9 +72,13 @@ class Gazetteer:
         """The actors named in ``sentence``, in order; group words expand to their members."""
         found: list[Mention] = []
         spans: list[tuple[int, int]] = []
+        org_of = self.group_orgs
         for match in self._groups.finditer(sentence):
-            org = self.groups[match.group(0)]
-            members = _narrow(self.regions, sentence[max(0, match.start() - 25):match.start()], org)
+            members = _narrow(self.regions, sentence[max(0, match.start() - 25):match.start()],
+                              self.groups[match.group(0)])
+            if match.group(0) in org_of:
+                found.append(Mention(match.start(), match.end(), org_of[match.group(0)], "organization", "group",
+                                     match.group(0)))
             for member in members:
                 found.append(Mention(match.start(), match.end(), member, self.kinds[member], "group", match.group(0)))
             spans.append(match.span())
@@ -166,11 +172,16 @@ def build_gazetteer(dataset: Dataset) -> Gazetteer:
     members = _members(dataset)
     groups = {str(word): members[org] for org, words in (lex.get("groups") or {}).items()
               if members.get(org) for word in words}
+    group_orgs = {str(word): org for org, words in (lex.get("groups") or {}).items()
+                  if members.get(org) for word in words}
+    for word, ids in (lex.get("fixed_groups") or {}).items():
+        if all(i in kinds for i in ids):
+            groups[str(word)] = tuple(ids)
     regions = {name: frozenset(ids) for name, ids in (lex.get("regions") or {}).items()}
     weapons = {str(k): (v if v in kinds else None) for k, v in (lex.get("weapons") or {}).items()}
     unresolved = tuple(str(n) for n in lex.get("unresolved_states") or [] if str(n) not in names)
     return Gazetteer(names, kinds, countries, groups, regions, weapons, unresolved,
-                     tuple(lex.get("company_suffixes") or ()), members)
+                     tuple(lex.get("company_suffixes") or ()), members, group_orgs)
 
 
 def _members(dataset: Dataset) -> dict[str, tuple[str, ...]]:

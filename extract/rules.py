@@ -27,6 +27,7 @@ from functools import cache
 from typing import Any
 
 from tiegraph.extract.gazetteer import Gazetteer, Mention, lexicon
+from tiegraph.extract.roles import JOINING, OPPONENT, Context, after, directed_pairs, transfer_pairs, unique
 from tiegraph.extract.text import Document, Sentence
 from tiegraph.extract.when import find_dates, pick
 from tiegraph.model.dates import PartialDate
@@ -35,15 +36,15 @@ from tiegraph.model.vocabulary import TENTATIVE_STATUSES, TIE_TYPES
 #: a recent report: present perfect or progressive, dated by the document when it gives no date
 _RECENT = re.compile(r"\b(?:has|have) (?:\w+ly )?(?:been )?\w+(?:ed|en|un|ld|ne)\b|\b(?:is|are) \w+ing\b|"
                      r"\b(?:on|On) (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
-_CLAUSE = re.compile(r";|:|,\s+(?:but|while|whereas|although|though)\b|\s+but\s+|\s+while\s+")
-_EQUIPMENT = re.compile(r"(?:-made|\s+(?:\w+\s+){0,3}?(?:drones?|UAVs?|UCAVs?|unmanned|aircraft|helicopters?|weapons?|"
-                        r"military equipment|equipment|armou?red|missiles?|defen[cs]e (?:and aerospace )?products|"
-                        r"arms|artillery|platform))", re.I)
-_INSTITUTION = re.compile(r"\s+(?:\w+\s+){0,2}?(?:institutions|academ(?:y|ies)|model|schools?|universit(?:y|ies))", re.I)
-_TRAINEES = re.compile(r"\s+(?:\w+\s+){0,1}?(?:cadets|trainees|officers|servicemen|personnel|soldiers|"
-                       r"defenders)", re.I)
-_BUY = re.compile(r"\b(?:purchas|bought|buy|acquir|order|import|receiv|procur|introduced|rel(?:y|ied|ies) on|"
-                  r"entered service)", re.I)
+#: standing types dated by their signing, whatever the verb
+_AGREEMENTS = frozenset({"alliance_treaty", "defense_cooperation_agreement", "intelligence_protocol",
+                         "strategic_partnership"})
+#: clause boundaries for the scope of a negation, a hypothesis and a date
+_SCOPE = re.compile(r";|:|,\s+(?:but|while|whereas|although|though|which|as|and(?=\s+[a-z]))\b|\s+but\s+|"
+                    r"\s+while\s+")
+#: "In July of that year": a month of the year the text was just talking about
+_DEFINITE = re.compile(r"(?:The|This|During the|At the) (?:summit|meeting|visit|exercises?|drills?|talks|agreement)\b")
+_THAT_YEAR = re.compile(r"\b(?:of|in) that year\b|\b(?:that|the) same year\b")
 
 
 @dataclass
@@ -117,38 +118,17 @@ def load_rules() -> Rules:
 # --------------------------------------------------------------------------- per sentence
 
 
-@dataclass
-class _Context:
-    """What a sentence may refer back to: the previous states, organisation, supplier and date."""
-
-    group: tuple[str, ...] = ()
-    org: str | None = None
-    supplier: str | None = None
-    last_state: str | None = None
-    date: tuple[PartialDate, str] | None = None
-
-
 def extract_hits(doc: Document, gaz: Gazetteer, rules: Rules | None = None) -> list[Hit]:
     """Every hit of every sentence of ``doc``, in reading order."""
     rules = rules or load_rules()
     hits: list[Hit] = []
-    ctx = _Context()
+    ctx = Context()
     for paragraph in doc.paragraphs:
-        ctx.date = None
+        if ctx.date is not None and not _DEFINITE.match(paragraph[0].text):
+            ctx.date = None  # a paragraph starts afresh, unless it opens with "The summit …"
         for sentence in paragraph:
             hits += _sentence_hits(sentence, doc.published, gaz, rules, ctx)
     return hits
-
-
-def _clause(text: str, at: int) -> str:
-    start, end = 0, len(text)
-    for match in _CLAUSE.finditer(text):
-        if match.end() <= at:
-            start = match.end()
-        elif match.start() > at:
-            end = match.start()
-            break
-    return text[start:end]
 
 
 def _status(rules: Rules, tie_type: str, text: str) -> str:
@@ -164,168 +144,137 @@ def _status(rules: Rules, tie_type: str, text: str) -> str:
     return rules.defaults.get(tie_type, "signed")
 
 
+def _segments(text: str) -> list[tuple[int, int]]:
+    """The clauses of a sentence, as (start, end): the scope of a negation and of a date."""
+    cuts = [0, *(m.end() for m in _SCOPE.finditer(text)), len(text)]
+    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+
+
+def _events(cue: Cue, text: str, segments: list[tuple[int, int]], published: PartialDate | None
+            ) -> list[tuple[re.Match[str], tuple[int, int] | None]]:
+    """The cue's matches to code: one per clause when two or more clauses each have the cue and a
+    date of their own ("held X in June 2017, and similar exercises were held in 2019"), else the first."""
+    per_clause: dict[tuple[int, int], re.Match[str]] = {}
+    for match in cue.pattern.finditer(text):
+        clause = next(seg for seg in segments if seg[0] <= match.start() < seg[1])
+        if clause not in per_clause and find_dates(text[clause[0]:clause[1]], published):
+            per_clause[clause] = match
+    if len(per_clause) >= 2:
+        return [(m, seg) for seg, m in per_clause.items()]
+    first = cue.pattern.search(text)
+    return [(first, None)] if first else []
+
+
 def _sentence_hits(sentence: Sentence, published: PartialDate | None, gaz: Gazetteer, rules: Rules,
-                   ctx: _Context) -> list[Hit]:
+                   ctx: Context) -> list[Hit]:
     text = sentence.text
     mentions = gaz.mentions(text)
-    states = _unique(m.actor if m.kind == "state" else gaz.countries.get(m.actor, "") for m in mentions
-                     if m.kind in ("state", "company"))
-    states = tuple(s for s in states if s)
-    orgs = _unique(m.actor for m in mentions if m.kind == "organization")
+    states = _states(mentions, gaz)
+    orgs = unique(m.actor for m in mentions if m.kind == "organization")
     found = find_dates(text, published)
-    fired: dict[str, tuple[Cue, re.Match[str]]] = {}
-    for cue in rules.cues:
-        if cue.type in fired:
-            continue
-        match = cue.pattern.search(text)
-        if match is None or not all(r.search(text) for r in cue.requires) or any(x.search(text) for x in cue.excludes):
-            continue
-        fired[cue.type] = (cue, match)
+    segments = _segments(text)
     hits: list[Hit] = []
-    anaphoric = bool(rules.anaphora.search(text))
-    own_date = pick(found)
-    unresolved = gaz.unresolved(text, mentions) if fired else []
-    for tie_type, (cue, match) in fired.items():
-        clause = _clause(text, match.start())
-        if text.rstrip().endswith("?") or rules.negation.search(clause) or rules.hypothetical.search(clause):
+    fired: set[str] = set()
+    unresolved: list[str] | None = None
+    for cue in rules.cues:
+        if cue.type in fired or not cue.pattern.search(text):
             continue
-        confidence = cue.confidence
-        chosen = pick(found, match.start())
-        if chosen is not None:
-            date, how = chosen.value, chosen.how
-        elif ctx.date is not None:
-            (date, how), confidence = ctx.date, confidence - 0.1
-        elif published is not None and _RECENT.search(text) and TIE_TYPES[tie_type].temporal == "event":
-            date = PartialDate.parse(published.iso[:7]) if published.month else published
-            how, confidence = "publication", confidence - 0.1
-        else:
-            date, how = None, "undated"
-        group = states
-        if anaphoric and len(states) < 2 and ctx.group:
-            group, confidence = _unique((*ctx.group, *states)), confidence - 0.1
-        if len(group) < 2 and tie_type in ("defense_meeting", "joint_exercise"):
-            expanded = [m for o in orgs for m in gaz.groups_of(o)]
-            if expanded:
-                group = _unique((*group, *expanded))
-        status = _status(rules, tie_type, clause if tie_type != "membership" else text)
-        base = dict(type=tie_type, status=status, date=date, date_how=how, sentence=sentence, rule=cue.rule,
-                    confidence=round(max(confidence, 0.1), 2), unresolved=unresolved)
-        if TIE_TYPES[tie_type].directed:
-            for pair, attributes in _directed(tie_type, text, match, mentions, gaz, ctx, rules):
-                hits.append(Hit(participants=pair, attributes=attributes, **base))  # type: ignore[arg-type]
-        else:
-            continuing = tie_type in rules.continuations and bool(rules.continuations[tie_type].search(text))
-            hits.append(Hit(participants=group, continues=continuing, **base))  # type: ignore[arg-type]
+        if not all(r.search(text) for r in cue.requires) or any(x.search(text) for x in cue.excludes):
+            continue
+        fired.add(cue.type)
+        if unresolved is None:
+            unresolved = gaz.unresolved(text, mentions)
+        for match, clause_span in _events(cue, text, segments, published):
+            scope = next(text[a:b] for a, b in segments if a <= match.start() < b)
+            if text.rstrip().endswith("?") or rules.hypothetical.search(scope) or (
+                    cue.type != "membership" and rules.negation.search(scope)):
+                continue  # a membership's negation is read per list of states (_membership)
+            part = text if clause_span is None else text[clause_span[0]:clause_span[1]]
+            offset = 0 if clause_span is None else clause_span[0]
+            part_mentions = mentions if clause_span is None else [
+                m for m in mentions if clause_span[0] <= m.start < clause_span[1]]
+            new = _hits_of(cue, match, part, offset, part_mentions, sentence, published, gaz, rules, ctx,
+                           orgs, unresolved)
+            for hit in new:
+                if not TIE_TYPES[hit.type].directed and len(hit.participants) >= 2:
+                    ctx.group = hit.participants  # "… and similar exercises were held in 2019"
+            hits += new
     if len(states) >= 2:
         ctx.group = states
-    elif anaphoric and not states:
-        pass
     if states:
         ctx.last_state = states[0]
     if orgs:
         ctx.org = orgs[-1]
+    own_date = pick(found)
     if own_date is not None:
         ctx.date = (own_date.value, "previous sentence")
     return hits
 
 
-def _unique(items: Any) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(items))
+def _states(mentions: list[Mention], gaz: Gazetteer) -> tuple[str, ...]:
+    """States named (a company stands for its country), in order, once each."""
+    ids = (m.actor if m.kind == "state" else gaz.countries.get(m.actor, "") for m in mentions
+           if m.kind in ("state", "company"))
+    return tuple(s for s in unique(ids) if s)
 
 
-# --------------------------------------------------------------------------- roles of directed types
+_WITH_LIST = re.compile(r"\bjoint (?:\w+ )?projects with\b|\bcooperation with\b")
+_MEMBER_STATES = re.compile(r"\b(?:all |the )?member (?:states|countries)\b")
+_NUMBERS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
-def _after(text: str, mention: Mention, words: tuple[str, ...]) -> bool:
-    before = text[max(0, mention.start - 14):mention.start].lower()
-    return any(before.endswith(w + " ") or before.endswith(w + " the ") for w in words)
-
-
-def _directed(tie_type: str, text: str, match: re.Match[str], mentions: list[Mention], gaz: Gazetteer,
-              ctx: _Context, rules: Rules) -> list[tuple[tuple[str, str], dict[str, Any]]]:
-    if tie_type == "membership":
-        return _membership(text, mentions, ctx, rules)
-    if tie_type == "training":
-        return _training(text, mentions, ctx)
-    if tie_type == "military_assistance":
-        return _assistance(text, match, mentions)
-    return _transfer(tie_type, text, mentions, gaz, ctx)
-
-
-def _transfer(tie_type: str, text: str, mentions: list[Mention], gaz: Gazetteer, ctx: _Context
-              ) -> list[tuple[tuple[str, str], dict[str, Any]]]:
-    """Arms transfers and licensed production: supplier/licensor and each recipient/licensee."""
-    attributes: dict[str, Any] = {}
-    weapons = gaz.weapon_mentions(text)
-    if weapons:
-        attributes["system"] = weapons[0][1]
-        if weapons[0][2]:
-            attributes["maker"] = weapons[0][2]
-    supplier = None
-    for m in mentions:
-        if m.kind in ("state", "company") and _after(text, m, ("from",)):
-            supplier = m.actor
-            break
-    if supplier is None and tie_type == "licensed_production":
-        supplier = next((m.actor for m in mentions if m.kind == "company"), None)
-    if supplier is None:
-        supplier = next((m.actor for m in mentions if m.form in ("demonym", "capital", "name") and m.kind == "state"
-                         and _EQUIPMENT.match(text, m.end)), None)
-    if supplier is None and weapons:
-        supplier = gaz.maker_country(weapons[0][2])
-    if supplier is None:
-        supplier = ctx.supplier
-    if supplier is None:
-        return []
-    ctx.supplier = supplier
-    if tie_type == "licensed_production":
-        targets = [m.actor for m in mentions if m.kind == "state" and m.actor != supplier
-                   and (_after(text, m, ("in", "and", ",")) or m.form == "name")]
+def _hits_of(cue: Cue, match: re.Match[str], part: str, offset: int, mentions: list[Mention], sentence: Sentence,
+             published: PartialDate | None, gaz: Gazetteer, rules: Rules, ctx: Context, orgs: tuple[str, ...],
+             unresolved: list[str]) -> list[Hit]:
+    """The hits of one cue match in ``part`` (the sentence, or one clause of it)."""
+    tie_type = cue.type
+    confidence = cue.confidence
+    ref = ctx.date[0] if ctx.date is not None and _THAT_YEAR.search(part) else published
+    chosen = pick(find_dates(part, ref), match.start() - offset)
+    if TIE_TYPES[tie_type].temporal == "standing" and tie_type not in _AGREEMENTS and not JOINING.search(part):
+        date, how = None, "undated"  # a standing relation is dated only by a sentence that says when it began
+    elif chosen is not None:
+        date, how = chosen.value, chosen.how
+    elif ctx.date is not None:
+        (date, how), confidence = ctx.date, confidence - 0.1
+    elif published is not None and _RECENT.search(sentence.text) and TIE_TYPES[tie_type].temporal == "event":
+        date = PartialDate.parse(published.iso[:7]) if published.month else published
+        how, confidence = "publication", confidence - 0.1
     else:
-        targets = [m.actor for m in mentions if m.kind == "state" and m.actor != supplier
-                   and not _after(text, m, ("from",)) and not _EQUIPMENT.match(text, m.end)]
-        buyers = [m.actor for m in mentions if m.kind == "state" and m.actor != supplier and _BUY.search(text, m.end)
-                  and _BUY.search(text, m.end).start() - m.end < 40]  # type: ignore[union-attr]
-        targets = buyers or targets
-    country = gaz.countries.get(supplier)
-    return [((supplier, t), dict(attributes)) for t in _unique(targets) if t != country]
+        date, how = None, "undated"
+    group = _states([m for m in mentions if not after(sentence.text, m, OPPONENT)], gaz)
+    anaphor = rules.anaphora.search(part)
+    if anaphor and ctx.group:
+        wanted = next((n for w, n in _NUMBERS.items() if w in anaphor.group(0).lower()), 2)
+        if len(group) < wanted:
+            group, confidence = unique((*ctx.group, *group)), confidence - 0.1
+    if len(group) < 2:
+        # "the OTS summit", "all member states": the organisation's members (as the data records them)
+        frame = orgs or ((ctx.org,) if ctx.org and _MEMBER_STATES.search(part) else ())
+        expanded = [m for o in frame for m in gaz.groups_of(o)]
+        if expanded:
+            group = unique((*group, *expanded))
+    status = _status(rules, tie_type, part if tie_type != "membership" else sentence.text)
+    base: dict[str, Any] = dict(type=tie_type, status=status, date=date, date_how=how, sentence=sentence,
+                                rule=cue.rule, confidence=round(max(confidence, 0.1), 2), unresolved=unresolved)
+    if TIE_TYPES[tie_type].directed:
+        out = []
+        for pair, attributes in directed_pairs(tie_type, sentence.text, match, mentions, gaz, ctx, rules.negation, rules.not_defence):
+            undated = {"date": None, "date_how": "undated"} if attributes.pop("_dated", True) is False else {}
+            out.append(Hit(participants=pair, attributes=attributes,
+                           **{**base, "status": attributes.pop("_status", status), **undated}))
+        return out
+    partners = _WITH_LIST.search(part)
+    if tie_type == "defense_industrial_cooperation" and partners and len(group) > 2:
+        # "X is developing joint projects with Y and Z": X with each partner, not one three-party tie
+        after = {m.actor for m in mentions if m.start >= offset + partners.end()}
+        subject = next((g for g in group if g not in after), None)
+        if subject is not None:
+            return [Hit(participants=(subject, p), **base) for p in group if p in after and p != subject]
+    if tie_type == "defense_industrial_cooperation" and "produced in" in part:
+        # "Turkish drones are produced in X and Y": the maker's state and each place, no licence said
+        return [Hit(participants=(gaz.countries.get(a, a), b), attributes=attributes, **base)
+                for (a, b), attributes in transfer_pairs("licensed_production", sentence.text, mentions, gaz, ctx)]
+    continuing = tie_type in rules.continuations and bool(rules.continuations[tie_type].search(part))
+    return [Hit(participants=group, continues=continuing, **base)]
 
-
-def _training(text: str, mentions: list[Mention], ctx: _Context) -> list[tuple[tuple[str, str], dict[str, Any]]]:
-    trainer = next((m.actor for m in mentions if _INSTITUTION.match(text, m.end) or
-                    (m.kind == "state" and _after(text, m, ("held in", "in")) and "seminar" in text.lower())), None)
-    if trainer is None:
-        return []
-    trainee = next((m.actor for m in mentions if m.actor != trainer and m.kind == "state"
-                    and (_TRAINEES.match(text, m.end) or _after(text, m, ("from",)))), None)
-    trainee = trainee or next((m.actor for m in mentions if m.actor != trainer and m.kind == "state"), None)
-    trainee = trainee or (ctx.last_state if ctx.last_state != trainer else None)
-    return [((trainer, trainee), {})] if trainee else []
-
-
-def _assistance(text: str, match: re.Match[str], mentions: list[Mention]) -> list[tuple[tuple[str, str], dict[str, Any]]]:
-    before = [m for m in mentions if m.start < match.start()]
-    after = [m for m in mentions if m.start >= match.end()]
-    if not before:
-        return []
-    provider = before[-1].actor
-    recipient = next((m.actor for m in after if m.actor != provider and m.kind != "organization"), None)
-    return [((provider, recipient), {})] if recipient else []
-
-
-def _membership(text: str, mentions: list[Mention], ctx: _Context, rules: Rules
-                ) -> list[tuple[tuple[str, str], dict[str, Any]]]:
-    orgs = [m.actor for m in mentions if m.kind == "organization"]
-    org = orgs[0] if orgs else (ctx.org if re.search(r"\b[Tt]he (?:organi[sz]ation|alliance|bloc)\b", text) else None)
-    if org is None or org in rules.not_defence:
-        return []
-    out: list[tuple[tuple[str, str], dict[str, Any]]] = []
-    start = 0
-    for part in [*_CLAUSE.split(text)]:
-        at = text.find(part, start)
-        start = at + len(part)
-        role = "observer" if re.search(r"\bobservers?\b", part) else "member"
-        for m in mentions:
-            if m.kind == "state" and at <= m.start < at + len(part) and m.form != "demonym":
-                out.append(((m.actor, org), {"role": role}))
-    return out

@@ -93,11 +93,11 @@ def parse_document(raw: str, name: str, *, suffix: str = ".txt", published: Part
     if suffix in HTML_SUFFIXES:
         blocks = _html_blocks(raw)
     else:
-        body = _strip_header(raw)
+        body = _FOOTNOTE_MARK.sub("", _strip_header(raw))
         blocks = [_markdown_inline(b) if suffix in MARKDOWN_SUFFIXES else b for b in _text_blocks(body)]
     paragraphs: list[list[Sentence]] = []
     words = 0
-    for block in blocks:
+    for block in _rejoin(blocks):
         text = " ".join(block.split())
         if not text:
             continue
@@ -112,6 +112,22 @@ def parse_document(raw: str, name: str, *, suffix: str = ".txt", published: Part
 
 
 _HEADER = re.compile(r"^\s*(?:<!--\s*)?(source|url|published|date)\s*:\s*(.+?)\s*(?:-->)?\s*$", re.I)
+
+
+_OPEN_END = re.compile(r"[A-Za-z0-9,;]\s*$")
+
+
+def _rejoin(blocks: list[str]) -> list[str]:
+    """Blocks with a sentence cut by a page break joined again: a block that ends without a full
+    stop followed by one that starts in lower case ("… fewer Turkmen cadets" / "and other trainees")."""
+    out: list[str] = []
+    for block in blocks:
+        text = block.strip()
+        if out and text[:1].islower() and _OPEN_END.search(out[-1]):
+            out[-1] = f"{out[-1]} {text}"
+        elif text:
+            out.append(text)
+    return out
 
 
 def _header(raw: str) -> dict[str, str]:
@@ -132,6 +148,8 @@ def _strip_header(raw: str) -> str:
     return "\n".join(lines[keep:]) if keep and any(_HEADER.match(x) for x in lines[:keep]) else raw
 
 
+#: footnote markers a PDF-to-text conversion leaves in the text ("<sup>40</sup>"): not part of any quote
+_FOOTNOTE_MARK = re.compile(r"<sup>[^<]{0,12}</sup>")
 _BLANK = re.compile(r"\n[ \t\u00a0\u2000-\u200b]*\n")
 
 
