@@ -267,10 +267,10 @@ def _hits_of(cue: Cue, match: re.Match[str], part: str, offset: int, mentions: l
     partners = _WITH_LIST.search(part)
     if tie_type == "defense_industrial_cooperation" and partners and len(group) > 2:
         # "X is developing joint projects with Y and Z": X with each partner, not one three-party tie
-        after = {m.actor for m in mentions if m.start >= offset + partners.end()}
-        subject = next((g for g in group if g not in after), None)
+        later = {m.actor for m in mentions if m.start >= offset + partners.end()}
+        subject = next((g for g in group if g not in later), None)
         if subject is not None:
-            return [Hit(participants=(subject, p), **base) for p in group if p in after and p != subject]
+            return [Hit(participants=(subject, p), **base) for p in group if p in later and p != subject]
     if tie_type == "defense_industrial_cooperation" and "produced in" in part:
         # "Turkish drones are produced in X and Y": the maker's state and each place, no licence said
         return [Hit(participants=(gaz.countries.get(a, a), b), attributes=attributes, **base)
