@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -54,11 +54,14 @@ def build_report(dataset: Dataset, options: ReportOptions) -> dict[str, Any]:
     """Every number ``tiegraph report`` shows, as plain data (tables are lists of dicts)."""
     resolve_scope(options.scope)
     ties = select_ties(dataset, options.tie_filter)
-    graph = build_graph(dataset, ties, projection=options.projection, level=options.level,
+    # the window (--from/--to) chooses the years shown, never which ties count in them: a cumulative series
+    # counts every tie formed up to that year, a stock every tie still in force, however early it began
+    counted = select_ties(dataset, replace(options.tie_filter, start_year=None, end_year=None))
+    graph = build_graph(dataset, counted, projection=options.projection, level=options.level,
                         attributes="analysis")
     table = tie_table(graph)
     years = sorted({t.year for t in ties if t.year is not None})
-    first = options.first_year or options.tie_filter.start_year or (years[0] if years else None)
+    first = options.first_year or options.tie_filter.start_year or default_window_start(options.scope, years)
     last = options.last_year or options.tie_filter.end_year or (years[-1] if years else None)
     span = list(range(first, last + 1)) if first is not None and last is not None else []
 
@@ -114,8 +117,28 @@ def build_report(dataset: Dataset, options: ReportOptions) -> dict[str, Any]:
         "notes": density_notes(series, table, options.scope, coverage, assumed_participants(ties)),
         "top_actors": actor_rows,
         **sections,
-        "trend": {"series": "density_flow", **mann_kendall(series["flow"].as_dict())} if span else {},
+        **(verdict_sections(dataset, options, coverage) if span else {}),
     }
+
+
+def default_window_start(scope: Scope, years: list[int]) -> int | None:
+    """The first year of the default window, shared with ``tiegraph thesis``: when every scope state exists."""
+    from tiegraph.analysis.thesis import default_first_year
+
+    return default_first_year(scope, years)[0]
+
+
+def verdict_sections(dataset: Dataset, options: ReportOptions, coverage: Mapping[str, Coverage]) -> dict[str, Any]:
+    """The thesis's verdict on the report's scope and window, by the thesis's own code (rates of new ties per
+    dyad-year; ``analysis.thesis.rate_verdict``), so report, HTML and thesis give one answer."""
+    from tiegraph.analysis.thesis import ThesisOptions, rate_verdict
+    from tiegraph.analysis.thesis_tables import rate_cells
+
+    thesis = ThesisOptions.from_report(options, hub=options.hub)
+    span, rates, verdict, note = rate_verdict(dataset, thesis, dict(coverage))
+    return {"verdict": {"verdict": verdict.title, "reason": verdict.reason, "window": note,
+                        "test": "rates of new ties per dyad-year (see 'tiegraph thesis --help')"},
+            "rates": [rate_cells(r, thesis.permutations) for r in rates]}
 
 
 #: the structure columns ``--by-year`` shows (the densities are already in the density section)
@@ -223,23 +246,6 @@ def _ranges(years: list[int]) -> str:
     """'1993-1995, 1999' for [1993, 1994, 1995, 1999] (sorted years)."""
     runs = np.split(np.asarray(years), np.flatnonzero(np.diff(years) != 1) + 1)
     return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
-
-
-def mann_kendall(series: Mapping[int, float | None]) -> dict[str, float | str | int]:
-    """Mann–Kendall trend test with Sen's slope on the defined years of a yearly series.
-
-    pymannkendall's ``original_test``, as ported in ``analysis.mann_kendall`` so
-    that ``tiegraph report`` does not import scipy.stats (same numbers).
-    Missing years are left out, not read as zeros.
-    """
-    from tiegraph.analysis.mann_kendall import original_test
-
-    values = [v for _, v in sorted(series.items()) if v is not None]
-    if len(values) < 3 or len(set(values)) < 2:
-        return {"trend": "no trend", "p": 1.0, "tau": 0.0, "z": 0.0, "sen_slope": 0.0, "n": len(values)}
-    result = original_test(values)
-    return {"trend": result.trend, "p": float(result.p), "tau": float(result.Tau),
-            "z": float(result.z), "sen_slope": float(result.slope), "n": len(values)}
 
 
 def report_options_dict(options: ReportOptions) -> dict[str, Any]:

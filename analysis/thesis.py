@@ -188,6 +188,27 @@ def series_span(dataset: Dataset, options: ThesisOptions) -> list[int]:
     return list(range(first, last + 1))
 
 
+def rate_verdict(dataset: Dataset, options: ThesisOptions, coverage: dict[str, Coverage]
+                 ) -> tuple[list[int], list[RateRow], RateVerdict, str]:
+    """The verdict alone (span, headline rate rows, verdict, window note): what ``tiegraph report`` prints,
+    by the same code and defaults as ``tiegraph thesis`` (which adds the density description)."""
+    span = series_span(dataset, options)
+    fixed = resolve_scope(options.scope)
+    hub = options.hub if options.hub is not None and (fixed is None or options.hub in fixed) else None
+    covered = filtered_coverage(coverage, options.tie_filter)
+    rates, sensitivity = run_rates(dataset, options, covered, span, hub)
+    verdict = decide_rates(rates, sensitivity, headline=options.rate_headline, hub=hub, span=span)
+    return span, rates, verdict, window_note(dataset, options, span)
+
+
+def window_note(dataset: Dataset, options: ThesisOptions, span: list[int]) -> str:
+    """How the window was chosen, in words."""
+    if options.first_year is not None:
+        return f"{span[0]}-{span[-1]}, as asked"
+    dated = [t.year for t in select_ties(dataset, options.tie_filter) if t.year is not None]
+    return f"{span[0]}-{span[-1]}: {default_first_year(options.scope, dated)[1]}"
+
+
 def tie_data(dataset: Dataset, options: ThesisOptions) -> TieData:
     """Each projection's tie table, built once per run (tentative ties included, flagged)."""
     from tiegraph.analysis.coverage_series import censor, dataset_coverage
@@ -278,11 +299,9 @@ def run_thesis(dataset: Dataset, options: ThesisOptions) -> ThesisResult:
                                     r.source))
     fixed = resolve_scope(scope)
     hub = options.hub if options.hub is not None and (fixed is None or options.hub in fixed) else None
-    rates, rate_sens = run_rates(dataset, options, data, span, hub)
+    rates, rate_sens = run_rates(dataset, options, data.coverage, span, hub)
     verdict = decide_rates(rates, rate_sens, headline=options.rate_headline, hub=hub, span=span)
-    dated = [t.year for t in select_ties(dataset, options.tie_filter) if t.year is not None]
-    window_note = (f"{span[0]}-{span[-1]}, as asked" if options.first_year is not None
-                   else f"{span[0]}-{span[-1]}: {default_first_year(scope, dated)[1]}")
+    note = window_note(dataset, options, span)
     table = data.tables[options.projection]
     shown = list(options.snapshot_years or default_snapshot_years(span, data))
     snaps = _snapshots(data, options, scope, [y for y in shown if y in span])
@@ -293,7 +312,7 @@ def run_thesis(dataset: Dataset, options: ThesisOptions) -> ThesisResult:
         span=tuple(span), coverage=tuple(data.coverage.values()), evidence=tuple(evidence),
         sensitivity=tuple(sensitivity), verdict=verdict, hub=hub, snapshots=tuple(snaps),
         names={n: table.names.get(n, n) for s in snaps for n in s.nodes}, tie_ids=tuple(scoped),
-        rates=tuple(rates), rate_sensitivity=tuple(rate_sens), window_note=window_note)
+        rates=tuple(rates), rate_sensitivity=tuple(rate_sens), window_note=note)
 
 
 def rate_specifications(options: ThesisOptions, hub: str | None) -> list[RateSpec]:
@@ -308,9 +327,10 @@ def rate_specifications(options: ThesisOptions, hub: str | None) -> list[RateSpe
     return specs
 
 
-def run_rates(dataset: Dataset, options: ThesisOptions, data: TieData, span: list[int],
+def run_rates(dataset: Dataset, options: ThesisOptions, coverage: dict[str, Coverage], span: list[int],
               hub: str | None) -> tuple[list[RateRow], list[RateRow]]:
-    """The rate rows of the headline and of every sensitivity specification (``analysis.rate_evidence``)."""
+    """The rate rows of the headline and of every sensitivity specification (``analysis.rate_evidence``);
+    ``coverage``: what each dataset covers of what the filters keep (``filtered_coverage``)."""
     from tiegraph.analysis.rate_evidence import first_seen
     from tiegraph.model.statesystem import state_system
 
@@ -318,8 +338,8 @@ def run_rates(dataset: Dataset, options: ThesisOptions, data: TieData, span: lis
     if fixed is None:  # "all": every actor node with a tie
         fixed = tuple(sorted(first_seen(dataset, options.level)))
     keep = replace(options.tie_filter, start_year=None, end_year=None, include_tentative=True)
-    own = {name: [t for t in dataset.own_ties(name) if keep.accepts(t)] for name in data.coverage}
-    ctx = RateContext(dataset=dataset, ties=select_ties(dataset, keep), coverage=data.coverage, span=span,
+    own = {name: [t for t in dataset.own_ties(name) if keep.accepts(t)] for name in coverage}
+    ctx = RateContext(dataset=dataset, ties=select_ties(dataset, keep), coverage=coverage, span=span,
                       scope=fixed, hub=hub, states=state_system(), level=options.level, alpha=options.alpha,
                       permutations=options.permutations, seed=options.seed)
     rates = rate_rows(ctx, [options.rate_headline], own=own)

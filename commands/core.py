@@ -24,14 +24,14 @@ from tiegraph.commands.common import (
     TentativeOpt,
     ToOpt,
     TypeOpt,
+    check_years,
     dataset_from_source,
     handle_errors,
     load,
     make_filter,
-    output_dir,
-    output_file,
     parse_scope,
 )
+from tiegraph.exports.files import check_outputs
 from tiegraph.exports.tables import render
 from tiegraph.model.entities import Dataset
 from tiegraph.model.vocabulary import STATUSES, TENTATIVE_STATUSES, TIE_TYPES
@@ -48,7 +48,7 @@ def report(
     level: LevelOpt = Level.state,
     projection: ProjectionOpt = Projection.clique,
     scope: ScopeOpt = None,
-    tentative: TentativeOpt = True,
+    tentative: TentativeOpt = False,
     dataset: DatasetOpt = None,
     top: Annotated[int, typer.Option("--top", min=1, help="How many actors to list (overall and per year).")] = 10,
     by_year: Annotated[bool, typer.Option(
@@ -70,10 +70,8 @@ def report(
 
     Example: tiegraph report --from 2015 --level state --format markdown
     """
-    if html is not None:
-        output_file(html, "--html")
-    if plots is not None:
-        output_dir(plots, "--plots")
+    check_outputs([(html, "--html", "file"), (plots, "--plots", "dir")])  # together: --html X --plots X
+    check_years(start, end)
     data_set = dataset_from_source(source, data, datasets=dataset)
     options = ReportOptions(scope=parse_scope(scope, data_set),
                             tie_filter=make_filter(types, start, end, tentative, dataset),
@@ -127,13 +125,20 @@ def validate(
 def types() -> None:
     """List the tie types, statuses and what they mean (the vocabulary).
 
+    Two tables with headers, fitted to the terminal: the tie types (Neo4j
+    relationship, direction, temporal kind, description) and the statuses
+    (tentative ones are dropped by --no-tentative).
+
     Example: tiegraph types
     """
-    for t in TIE_TYPES.values():
-        direction = f"{t.roles[0]} -> {t.roles[1]}" if t.directed else "undirected"
-        typer.echo(f"{t.name:32} {t.relationship:32} {direction:26} {t.temporal:9} {t.description}")
-    typer.echo("statuses: " + ", ".join(s + ("*" if s in TENTATIVE_STATUSES else "") for s in STATUSES)
-               + "   (* tentative: dropped by --no-tentative)")
+    from tiegraph.exports.layout import console, print_table
+
+    out = console()
+    rows = [[t.name, t.relationship, f"{t.roles[0]} -> {t.roles[1]}" if t.directed else "undirected", t.temporal,
+             t.description] for t in TIE_TYPES.values()]
+    print_table("tie types", ["type", "relationship", "direction", "temporal", "description"], rows, console=out)
+    print_table("statuses", ["status", "tentative"],
+                [[s, "yes" if s in TENTATIVE_STATUSES else "no"] for s in STATUSES], console=out)
 
 
 def register(app: typer.Typer) -> None:

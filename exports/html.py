@@ -38,7 +38,7 @@ p.sub, .muted { color: var(--muted); }
 .verdict strong { display:block; font-size: 13px; text-transform: uppercase; letter-spacing: .06em;
   color: var(--muted); margin-bottom: 4px; }
 .verdict.supported { border-color: #2e7d32; } .verdict.mixed { border-color: #c88a00; }
-.verdict.not-supported { border-color: #b00020; } .verdict.cannot-tell { border-color: #8e8e93; }
+.verdict.not-supported { border-color: #b00020; } .verdict.hub-and-spoke { border-color: #c88a00; } .verdict.cannot-tell { border-color: #8e8e93; }
 .scroll { overflow-x: auto; margin: 6px 0 10px; }
 table { border-collapse: collapse; font-size: 12.5px; font-variant-numeric: tabular-nums; }
 th, td { padding: 4px 9px; border-bottom: 1px solid var(--rule); vertical-align: top; text-align: left; }
@@ -226,7 +226,7 @@ def figures_section(result: ThesisResult) -> str:
 
 
 def _thesis_body(result: ThesisResult) -> list[str]:
-    from tiegraph.analysis.thesis_tables import thesis_tables
+    from tiegraph.analysis.thesis_tables import rate_cells, thesis_tables
 
     tables = thesis_tables(result)
     verdict = result.verdict
@@ -236,14 +236,23 @@ def _thesis_body(result: ThesisResult) -> list[str]:
         f"{_e(verdict.reason)}</section>",
         "<h2>Filters</h2>", kv_table(tables["filters"]),
         "<h2>What each dataset covers</h2>", table(tables["coverage"]),
-        "<h2>Evidence</h2>",
-        '<p class="muted">One trend test per dataset (and the union of the systematic datasets where their '
-        "coverage overlaps), layer and projection, over the years the dataset covers. The verdict reads the "
-        "systematic datasets' institutional and activity rows under the headline specification.</p>",
+        "<h2>Rates of new ties (the test that decides)</h2>",
+        '<p class="muted">Per dataset and layer: new scope ties per dyad-year whose two states exist, the '
+        "yearly rate ratio with its 95% interval (quasi-Poisson), the uniform-timing permutation p, and the "
+        "smallest yearly rate ratio the row would detect 80% of the time. A row that cannot show a rise says "
+        "why; only systematic rows decide.</p>",
+        table([rate_cells(r, result.options.permutations) for r in result.rates]),
+        "<h2>Rate sensitivity</h2>",
+        '<p class="muted">The same rows under every other specification: a "supported" must survive them.</p>',
+        table([{"spec": r.spec.short(), **rate_cells(r, result.options.permutations)}
+               for r in result.rate_sensitivity]),
+        "<h2>Density (description)</h2>",
+        '<p class="muted">Density of the scope per dataset, layer and projection over the years the dataset '
+        "covers, with Sen's slope and Mann-Kendall p: a description of the web, not the test (a stock of "
+        "long-lived ties rises under a constant rate).</p>",
         table(tables["evidence"]),
-        "<h2>Sensitivity</h2>",
-        '<p class="muted">The systematic rows under every other specification (projection, tentative ties in '
-        "or out), without the permutation null.</p>",
+        "<h2>Density sensitivity</h2>",
+        '<p class="muted">The density rows under every other specification, without the permutation null.</p>',
         table(tables["sensitivity"]),
         "<h2>Figures</h2>", figures_section(result),
         "<h2>Series</h2>", '<p class="muted">Headline density per year; empty: not covered.</p>',
