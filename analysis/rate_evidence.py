@@ -129,9 +129,9 @@ def effect(row: RateRow) -> str:
     """'dcad institutional (1992-2010): rate ratio 1.08/year [1.02, 1.15], perm p=0.004, 23 ties'."""
     if row.rate_ratio is None:
         return f"{row.label()}: {row.reason or 'no estimate'}"
-    p = "-" if row.perm_p is None else (f"{row.perm_p:.3f}" if row.perm_p >= 0.001 else "<0.001")
-    return (f"{row.label()}: rate ratio {row.rate_ratio:.3f}/year [{row.low:.3f}, {row.high:.3f}], "
-            f"perm p={p}, {row.ties} ties")
+    p = "" if row.perm_p is None else (f", perm p={row.perm_p:.3f}" if row.perm_p >= 0.001 else ", perm p<0.001")
+    return (f"{row.label()}: rate ratio {row.rate_ratio:.3f}/year [{row.low:.3f}, {row.high:.3f}]{p}, "
+            f"{row.ties} ties")
 
 
 def headline_rows(rows: Sequence[RateRow], spec: RateSpec) -> list[RateRow]:

@@ -43,8 +43,8 @@ Projections (how a tie of k parties counts for the scope's pairs):
 
 A row is *testable* only when the data could show a rise (``untestable``):
 at least ``MIN_YEARS`` years, at least ``MIN_TIES`` new ties, no single tie
-carrying most of the weight, and not every tie involving the hub (that is a
-hub-and-spoke, whatever its trend).
+carrying most of the weight, and at least ``MIN_TIES`` ties without the hub
+(otherwise the row is a hub-and-spoke, whatever its trend).
 """
 
 from __future__ import annotations
@@ -283,13 +283,16 @@ def rate_row(events: Sequence[NewTie], *, source: str, members: Sequence[str], k
 def untestable(row: RateRow, *, observed: int, hub: str | None) -> str | None:
     """Why a row cannot show a rise whatever happened (None: it can)."""
     if observed < MIN_YEARS:
-        return f"{observed} of the years have two existing scope states and coverage (needs {MIN_YEARS})"
+        return f"{observed} covered years with two existing scope states (needs {MIN_YEARS})"
     if row.ties < MIN_TIES:
         return f"{row.ties} new scope ties in {observed} years (needs {MIN_TIES})"
     if row.largest is not None and row.largest[1] > MAX_SHARE:
         return f"one tie ({row.largest[0]}) carries {row.largest[1]:.0%} of the new-tie weight"
-    if hub is not None and row.hub_ties == row.ties:
-        return f"all {row.ties} new ties involve {hub}: a hub-and-spoke, not a web"
+    if hub is not None and row.ties - row.hub_ties < MIN_TIES:
+        # beyond the hub there is too little to see a web thicken, whatever the hub's own ties do
+        every = "all" if row.hub_ties == row.ties else f"{row.hub_ties} of"
+        return (f"{every} {row.ties} new ties involve {hub}: a hub-and-spoke; {row.ties - row.hub_ties} without "
+                f"{hub} (needs {MIN_TIES})")
     return None
 
 

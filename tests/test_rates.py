@@ -122,7 +122,7 @@ def test_one_fifty_nine_member_tie_is_no_rise() -> None:
 def test_rows_that_cannot_rise_say_why() -> None:
     assert _row([tie("a", ("TUR", "AZE"), 2000)]).reason == "1 new scope ties in 19 years (needs 5)"
     hub_only = [tie(f"t{i}", ("TUR", partner), 1995 + 3 * i) for i, partner in enumerate(SIX[1:])]
-    assert _row(hub_only).reason == "all 5 new ties involve TUR: a hub-and-spoke, not a web"
+    assert _row(hub_only).reason == "all 5 new ties involve TUR: a hub-and-spoke; 0 without TUR (needs 5)"
     assert _row(hub_only, hub=None).reason is None
 
 

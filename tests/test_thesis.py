@@ -91,8 +91,8 @@ def test_a_rise_in_two_systematic_sources_is_supported(two_systematic):
 def test_a_rise_in_documentary_sources_only_cannot_be_told(documentary_only):
     result = run_thesis(load_dataset(documentary_only), options(first_year=2012, last_year=2026))
     assert result.verdict.label == "cannot tell"
-    assert result.verdict.reason == ("no systematic row of 2012-2026 could show a rise (alpha activity: 0 of the "
-                                     "years have two existing scope states and coverage (needs 5)).")
+    assert result.verdict.reason == ("no systematic row of 2012-2026 could show a rise (alpha activity: 0 covered "
+                                     "years with two existing scope states (needs 5)).")
     seeds = next(r for r in result.rates if r.source == "seeds")
     assert seeds.status == "rise"  # shown, but a documentary row never decides
     alpha = next(r for r in result.evidence if r.source == "alpha")
@@ -136,7 +136,7 @@ def test_a_rise_made_only_of_the_hubs_ties_is_hub_and_spoke(tmp_path):
     root = write(tmp_path / "d", ties, [coverage("alpha", 2000, 2014, "systematic", ["joint_exercise"])])
     result = run_thesis(load_dataset(root), options())
     (row,) = result.rates
-    assert row.status == "cannot tell" and row.reason == "all 105 new ties involve TUR: a hub-and-spoke, not a web"
+    assert row.status == "cannot tell" and row.reason == "all 105 new ties involve TUR: a hub-and-spoke; 0 without TUR (needs 5)"
     assert result.verdict.label == "cannot tell"
     hub_off = run_thesis(load_dataset(root), options(hub=None))
     assert hub_off.rates[0].status == "rise"  # the same row, read as a web when no hub is named
