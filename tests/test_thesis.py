@@ -295,3 +295,24 @@ def test_cli_refuses_bad_options(runner, args, message):
 def test_analysis_needs_an_explicit_scope_and_hub():
     with pytest.raises(TypeError):
         ThesisOptions(activity=Activity())  # type: ignore[call-arg]
+
+
+def test_a_datasets_row_uses_its_own_ties_and_report_dataset_agrees(runner, tmp_path):
+    """JME's row counts JME's version of an exercise MME also has (merged data keeps one version); the
+    report's verdict table for --dataset X equals the thesis's row X."""
+    shared = [exercise(d, 2005, ("TUR", "AZE"), 0) | {"start": "2005-06-01"} for d in ("alpha", "beta")]
+    own = [exercise("beta", 2000 + k, DYADS[(k + 3) % 15], 1 + k) for k in range(15) if k != 5]
+    root = write(tmp_path / "d", shared + own, [coverage(d, 2000, 2014, "systematic", ["joint_exercise"])
+                                                for d in ("alpha", "beta")])
+    from tiegraph.commands.common import load
+
+    data = load([root])
+    assert len(data.overlaps) == 1 and [t.dataset for t in data.duplicates] == ["beta"]
+    assert [t.id for t in data.own_ties("beta")][0] == "beta-2000-1" and len(data.own_ties("beta")) == 15
+    result = run_thesis(data, options())
+    beta = next(r for r in result.rates if r.source == "beta")
+    assert beta.ties == 15  # its own version of the shared exercise included
+    report = json.loads(runner.invoke(app, ["report", "-d", str(root), "--dataset", "beta", "--format", "json"]).stdout)
+    (row,) = report["rates"]
+    assert (row["source"], row["ties"], row["status"]) == ("beta", "15", beta.status)
+    assert row["RR/yr [95% CI]"].startswith(f"{beta.rate_ratio:.3f}")
