@@ -18,7 +18,7 @@ import typer
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
-from tiegraph.commands import core, export, imports, neo4j, overlaps, store, thesis
+from tiegraph.commands import core, export, extract, imports, neo4j, overlaps, store, thesis
 
 
 class UsageErrors(TyperGroup):
@@ -71,7 +71,7 @@ app = typer.Typer(
 )
 
 #: command modules, in the order their commands appear in --help
-COMMAND_MODULES = (core, export, thesis, imports, overlaps, neo4j, store)
+COMMAND_MODULES = (core, export, thesis, imports, overlaps, extract, neo4j, store)
 
 for _module in COMMAND_MODULES:
     _module.register(app)

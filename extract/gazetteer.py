@@ -115,12 +115,30 @@ class Gazetteer:
                     if pattern is self._unresolved or _inside_only(match, taken):
                         continue
                 name = match.group(0)
-                if pattern is self._companies and name in self.names:
+                if pattern is self._companies and (name in self.names or _generic(name, taken, match.start())):
                     continue
                 if name not in out:
                     out.append(name)
                 taken.append(match.span())
         return out
+
+
+#: words that make a ministry or a department, not a company ("the Kazakh Defense Ministry")
+GENERIC = frozenset({"National", "Defense", "Defence", "Industry", "Industries", "Military", "State", "Ministry",
+                     "The", "Working", "Group", "Armed", "Forces", "Joint", "General", "Staff", "Main"})
+
+
+def _generic(name: str, taken: list[tuple[int, int]], start: int) -> bool:
+    """True when ``name``, without a leading known name ("Kazakh", "Turkey’s"), is made of generic words only."""
+    words = name.split()
+    position = start
+    kept = []
+    for word in words:
+        known = any(s <= position < e for s, e in taken)
+        if not (known and not kept):
+            kept.append(word)
+        position += len(word) + 1
+    return all(w.rstrip("’'s") in GENERIC or w in GENERIC for w in kept)
 
 
 def _inside_only(match: re.Match[str], taken: list[tuple[int, int]]) -> bool:

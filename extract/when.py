@@ -184,11 +184,11 @@ def _value(kind: str, match: re.Match[str], sentence: str, ref: PartialDate | No
 
 
 def pick(found: list[Found], near: int | None = None) -> Found | None:
-    """The date of the event: a date written in the text before a relative one; among those,
-    the nearest to ``near`` (the cue), else the first."""
+    """The date of the event: a date written out before a name's year ("Three Brothers-2021") before
+    a relative one; among those, the nearest to ``near`` (the cue), else the first."""
     if not found:
         return None
-    best = [f for f in found if f.how in ("text", "name")] or found
+    best = [f for f in found if f.how == "text"] or [f for f in found if f.how == "name"] or found
     if near is None:
         return best[0]
     return min(best, key=lambda f: (abs(f.start - near), f.start))

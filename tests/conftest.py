@@ -18,7 +18,7 @@ pytest_plugins = ["neo4j_fixtures"]
 #: modules (Gephi's JVM included) fill in around them. Measured on the dev machine (warm caches,
 #: `pytest --durations=0`): one Neo4j unit 339 s + 15 s for the CLI round trip, two units 314 s.
 #: (Two units were slower, 541 s, while the servers still ran C2 and dumped class archives.)
-NEO4J_MODULES = frozenset({"test_browser", "test_neo4j_server", "test_report_order", "test_store",
+NEO4J_MODULES = frozenset({"test_browser", "test_extract_neo4j", "test_neo4j_server", "test_report_order", "test_store",
                            "test_store_faults", "test_store_injection", "test_store_profile"})
 #: tests that stop and restart the worker's server: the bulk imports, the quick load benchmark (its
 #: bulk part), the CLI round trip
