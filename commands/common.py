@@ -22,7 +22,7 @@ import typer
 from tiegraph.graph.build import TieFilter
 from tiegraph.loaders.datadir import load_dataset
 from tiegraph.model.entities import Dataset
-from tiegraph.model.errors import TiegraphError, UsageError
+from tiegraph.model.errors import OptionValueError, TiegraphError, UsageError, one_line
 from tiegraph.model.vocabulary import TURKIC_SIX
 
 #: where ``tiegraph neo4j start`` keeps a local server (and ``load --bulk`` finds it)
@@ -34,20 +34,28 @@ DEFAULT_HUB = "TUR"
 F = TypeVar("F", bound=Callable)
 
 
-def fail(message: str) -> None:
-    """Print one ``Error:`` line per message line and exit 1."""
+def fail(message: str, code: int = 1) -> None:
+    """Print one ``Error:`` line per message line (invisible characters escaped) and exit ``code``."""
     for line in message.split("\n"):
-        typer.echo(f"Error: {line}", err=True)
-    raise typer.Exit(1)
+        typer.echo(f"Error: {one_line(line)}", err=True)
+    raise typer.Exit(code)
 
 
 def handle_errors(func: F) -> F:
+    """Run a command: its typed errors become ``Error:`` lines (exit 1, misuse 2); SIGTERM unwinds like Ctrl-C,
+    so the temp files of an atomic write are removed (``exports.files.sigterm_interrupts``)."""
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        from tiegraph.exports.files import Terminated, sigterm_interrupts
+
         try:
-            return func(*args, **kwargs)
+            with sigterm_interrupts():
+                return func(*args, **kwargs)
         except TiegraphError as exc:
-            fail(str(exc))
+            fail(str(exc), exc.exit_code)
+        except Terminated:
+            typer.echo("Error: terminated (SIGTERM)", err=True)
+            raise typer.Exit(143) from None
         except KeyboardInterrupt:
             typer.echo("Error: interrupted", err=True)
             raise typer.Exit(130) from None
@@ -179,6 +187,12 @@ def check_datasets(data_set: Dataset, datasets: list[str] | None,
         raise UsageError(f"--dataset: unknown dataset '{unknown[0]}' (datasets in this data: {held})")
 
 
+def check_years(start: int | None, end: int | None) -> None:
+    """``--from`` after ``--to`` is misuse (exit 2), found before the data is read."""
+    if start is not None and end is not None and start > end:
+        raise OptionValueError(f"year range {start}-{end} is empty")
+
+
 def make_filter(types: list[str] | None, start: int | None, end: int | None, tentative: bool,
                 datasets: list[str] | None) -> TieFilter:
     return TieFilter(types=frozenset(types) if types else None, start_year=start, end_year=end,
@@ -186,11 +200,13 @@ def make_filter(types: list[str] | None, start: int | None, end: int | None, ten
 
 
 def parse_scope(scope: str | None, dataset: Dataset | None = None) -> tuple[str, ...]:
-    if not scope:
+    """The ``--scope`` ids; None (option not given) is the default scope, but ``--scope ""`` is misuse."""
+    if scope is None:
         return DEFAULT_SCOPE
     ids = tuple(dict.fromkeys(s.strip() for s in scope.split(",") if s.strip()))
     if len(ids) < 2:
-        raise UsageError(f"--scope '{scope}' needs at least two actor ids")
+        raise OptionValueError(f"--scope '{scope}' needs at least two actor ids (e.g. --scope TUR,AZE; "
+                               "leave the option out for the default scope)")
     if dataset is not None:
         unknown = [i for i in ids if i not in dataset.actors]
         if unknown:

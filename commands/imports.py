@@ -4,13 +4,14 @@ The loaders (``loaders/dcad.py``, ``atop.py``, ``sipri.py``, ``mme.py``, ``jme.p
 the records; this command aligns imported states with the bundled actors,
 validates everything with the project's loader and only then writes
 ``DIR/ties/SOURCE.jsonl``, ``DIR/actors/SOURCE.jsonl`` and ``DIR/coverage.yaml``
-(all or none, under a lock on DIR).  An imported dataset lives in its own
+(all or none, under a lock on DIR; ``import all``: every dataset found, or none).  An imported dataset lives in its own
 directory, passed with ``--data`` next to the bundled ``data/``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -22,6 +23,7 @@ from tiegraph.model.errors import TiegraphError, UsageError
 
 if TYPE_CHECKING:
     from tiegraph.loaders.result import ImportResult
+    from tiegraph.loaders.writer import StagedImport
 
 #: source -> module and function of its reader; imported only when that source is imported,
 #: since cli.py imports every command module at startup (``tiegraph report`` must stay light)
@@ -51,22 +53,40 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _import_one(source: str, path: Path, into: Path) -> None:
-    """Read, align, validate and write one dataset; print its summary and what was written."""
-    from tiegraph.loaders.writer import align_actors, reference_actors, write_import
+def _stage_one(source: str, path: Path, into: Path, stack: ExitStack) -> tuple[ImportResult, StagedImport]:
+    """Read, align and validate one dataset into a stage of ``into`` (held until ``stack`` closes);
+    print its summary.  Nothing is in place until the caller commits the stage."""
+    from tiegraph.loaders.writer import align_actors, reference_actors, staged_import
 
     result = reader(source)(path)
     bundled = [BUNDLED_DATA] if any(data_files(BUNDLED_DATA)) else []
     align_actors(result, reference_actors(bundled))
-    actors_file, ties_file = write_import(result, into, bundled)
+    staged = stack.enter_context(staged_import(result, into, bundled))
     typer.echo(result.summary())
-    typer.echo(f"Wrote {_shown(ties_file)} ({len(result.ties)} ties) and "
-               f"{_shown(actors_file)} ({len(result.actors)} actors)"
-               + (f" and {_shown(into / 'coverage.yaml')}" if result.coverage else ""))
+    return result, staged
+
+
+def _wrote(result: ImportResult, into: Path) -> str:
+    return (f"Wrote {_shown(into / 'ties' / f'{result.source}.jsonl')} ({len(result.ties)} ties) and "
+            f"{_shown(into / 'actors' / f'{result.source}.jsonl')} ({len(result.actors)} actors)"
+            + (f" and {_shown(into / 'coverage.yaml')}" if result.coverage else ""))
+
+
+def _import_one(source: str, path: Path, into: Path) -> None:
+    """Read, align, validate and write one dataset; print its summary and what was written."""
+    with ExitStack() as stack:
+        result, staged = _stage_one(source, path, into, stack)
+        staged.commit()
+    typer.echo(_wrote(result, into))
 
 
 def _import_all(folder: Path, root: Path) -> None:
-    """Import every supported dataset found under ``folder``, each into ``root/SOURCE``."""
+    """Import every supported dataset found under ``folder``, each into ``root/SOURCE``: all or none.
+
+    Every dataset is read, validated and staged first; only when all of them staged are
+    they put in place (a failed rename undoes the datasets already in place), so a
+    failing dataset leaves the data directories as they were.
+    """
     from tiegraph.loaders.discover import find_datasets
 
     if not folder.is_dir():
@@ -76,24 +96,39 @@ def _import_all(folder: Path, root: Path) -> None:
                + (", ".join(f"{s} ({_shown(p)})" for s, p in found.datasets.items()) or "no supported dataset"))
     for path, why in found.skipped:
         typer.echo(f"Skipped {_shown(path)}: {why}")
-    imported: list[Path] = []
+    if not found.datasets:
+        raise TiegraphError(f"{folder}: no supported dataset found")
     failed: list[str] = []
-    for source, path in found.datasets.items():
-        typer.echo(f"--- {source}: {_shown(path)} -> {_shown(root / source)}")
+    with ExitStack() as stack:
+        if not root.exists():  # created for the stages: gone again when nothing is written
+            stack.callback(lambda: root.is_dir() and not any(root.iterdir()) and root.rmdir())
+        staged: list[tuple[ImportResult, StagedImport]] = []
+        for source, path in found.datasets.items():
+            typer.echo(f"--- {source}: {_shown(path)} -> {_shown(root / source)}")
+            try:
+                staged.append(_stage_one(source, path, root / source, stack))
+            except TiegraphError as exc:
+                failed.append(f"{source}: not imported: {exc}")
+                typer.echo(f"{source}: cannot be imported: {str(exc).splitlines()[0]}")
+        if failed:
+            typer.echo(f"Imported 0 of {len(found.datasets)} datasets: nothing written ({len(failed)} could not "
+                       "be imported; fix or move them and run 'import all' again)")
+            raise TiegraphError("\n".join(failed))
+        committed: list[StagedImport] = []
         try:
-            _import_one(source, path, root / source)
-        except TiegraphError as exc:
-            failed.append(f"{source}: not imported: {exc}")
-            typer.echo(f"{source}: not imported (nothing written): {str(exc).splitlines()[0]}")
-            continue
-        imported.append(root / source)
-    typer.echo(f"Imported {len(imported)} of {len(found.datasets)} datasets: "
-               + (", ".join(p.name for p in imported) or "none"))
-    if imported:
-        data = " ".join(f"--data {_shown(d)}" for d in [BUNDLED_DATA, *imported])
-        typer.echo(f"Run the thesis test on them: tiegraph thesis {data}")
-    if failed or not found.datasets:
-        raise TiegraphError("\n".join(failed) or f"{folder}: no supported dataset found")
+            for _, stage in staged:
+                stage.commit()
+                committed.append(stage)
+        except TiegraphError:
+            for stage in reversed(committed):
+                stage.undo()
+            raise
+    dirs = [root / result.source for result, _ in staged]
+    for result, _ in staged:
+        typer.echo(_wrote(result, root / result.source))
+    typer.echo(f"Imported {len(dirs)} of {len(found.datasets)} datasets: " + ", ".join(d.name for d in dirs))
+    data = " ".join(f"--data {_shown(d)}" for d in [BUNDLED_DATA, *dirs])
+    typer.echo(f"Run the thesis test on them: tiegraph thesis {data}")
 
 
 @handle_errors
@@ -117,7 +152,8 @@ def import_command(
     and prints what was read, produced and skipped, with line numbers.  Use the
     result with --data next to data/.  'import all DIR' finds every supported
     dataset under DIR (by its header, not its name), imports each into its own
-    sub-directory and prints the 'tiegraph thesis' command to run on them.
+    sub-directory -- all of them, or none when one cannot be imported -- and
+    prints the 'tiegraph thesis' command to run on them.
 
     Examples:
 

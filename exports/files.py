@@ -16,9 +16,13 @@ when it is killed.  So:
   ``.NAME.tiegraph-tmp-PID`` beside the targets and rename them into place only
   when every one is complete (so ``nodes.csv`` never appears without
   ``edges.csv``).
+* SIGTERM (what ``kill``, a CI timeout or a container stop sends) unwinds like
+  Ctrl-C (``sigterm_interrupts``), so the writers' cleanup runs and no temp file stays.
 * A process killed mid-write (SIGKILL: no ``finally`` runs) leaves its temp file;
   ``sweep_stale`` removes the temp files of dead processes, and both checks run
   it on the directory they approve, so the next run cleans up.
+* ``check_outputs`` checks all the outputs of one command together: two options
+  naming the same place (``report --html X --plots X``) are refused before any work.
 """
 
 from __future__ import annotations
@@ -26,10 +30,14 @@ from __future__ import annotations
 import errno
 import os
 import re
-from collections.abc import Callable, Mapping
+import signal
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Literal
 
-from tiegraph.model.errors import UsageError
+from tiegraph.model.errors import OptionValueError, UsageError
 
 TEMP_MARK = ".tiegraph-tmp-"
 _TEMP = re.compile(r"^\..*\.tiegraph-tmp-(\d+)(?:-\d+)?$")
@@ -141,6 +149,67 @@ def check_output_dir(path: Path | str, label: str = "output directory",
     return path
 
 
+Kind = Literal["file", "dir"]
+
+
+def check_outputs(outputs: Sequence[tuple[Path | str | None, str, Kind]]) -> None:
+    """Check every output of one command before any work: each on its own, then against each other.
+
+    ``outputs`` holds ``(path, label, kind)``; a None path (option not given) is left out.  Two
+    outputs clash when they are the same path or when a file would have to be a directory of
+    the other (``--html X --plots X``, ``--html X --plots X/png``): the second would fail
+    after the first was written.  A clash is misuse whatever is on disk (exit 2).
+    """
+    given = [(Path(p), label, kind) for p, label, kind in outputs if p is not None]
+    for path, label, kind in given:
+        if kind == "file":
+            check_output_file(path, label)
+        else:
+            check_output_dir(path, label)
+    for index, (path, label, kind) in enumerate(given):
+        for other, other_label, other_kind in given[index + 1:]:
+            a, b = Path(os.path.abspath(path)), Path(os.path.abspath(other))
+            if a == b:
+                raise OptionValueError(f"{label} '{shown(path)}' and {other_label} '{shown(other)}' are the same path; "
+                                 "give each its own")
+            for inner, outer in (((other, other_label, b), (path, label, a, kind)),
+                                 ((path, label, a), (other, other_label, b, other_kind))):
+                if outer[3] == "file" and outer[2] in inner[2].parents:
+                    raise OptionValueError(f"{inner[1]} '{shown(inner[0])}' lies inside {outer[1]} "
+                                           f"'{shown(outer[0])}', which is a file")
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the process is, so it unwinds like Ctrl-C (cleanup runs, temp files go)."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+@contextmanager
+def sigterm_interrupts() -> Iterator[None]:
+    """While inside, SIGTERM raises ``Terminated`` instead of ending the process on the spot.
+
+    Why: a killed run must not leave ``.NAME.tiegraph-tmp-PID`` files; SIGINT already
+    unwinds through ``write_all_atomically``'s cleanup, SIGTERM's default action skips
+    it.  Only the main thread can set a handler; elsewhere nothing changes.  A handler
+    someone else set (not the default) is kept.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGTERM)
+    if previous not in (signal.SIG_DFL, _raise_terminated):
+        yield
+        return
+    signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
@@ -200,18 +269,32 @@ def write_all_atomically(writers: Mapping[Path, Writer]) -> None:
     files are removed and the targets are left as they were.
     """
     temps: dict[Path, Path] = {}
-    try:
-        for path, write in writers.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temps[path] = temp_path(path)
-            write(str(temps[path]))
-            _permissions(temps[path])
-        for path, tmp in temps.items():
-            os.replace(tmp, path)
-    except BaseException:
-        for tmp in temps.values():
-            tmp.unlink(missing_ok=True)
-        raise
+    created: list[Path] = []
+    with sigterm_interrupts():
+        try:
+            for path, write in writers.items():
+                created += _make_parents(path.parent)
+                temps[path] = temp_path(path)
+                write(str(temps[path]))
+                _permissions(temps[path])
+            for path, tmp in temps.items():
+                os.replace(tmp, path)
+        except BaseException:
+            for tmp in temps.values():
+                tmp.unlink(missing_ok=True)
+            for directory in reversed(created):  # nothing written: no new empty directory either
+                try:
+                    directory.rmdir()
+                except OSError:
+                    pass
+            raise
+
+
+def _make_parents(directory: Path) -> list[Path]:
+    """Create ``directory`` and its missing parents; return the ones created, outermost first."""
+    missing = [d for d in [directory, *directory.parents] if not d.exists()][::-1]
+    directory.mkdir(parents=True, exist_ok=True)
+    return missing
 
 
 def write_atomically(path: Path | str, write: Writer) -> None:

@@ -117,6 +117,7 @@ def read_atop(path: Path | str, member_path: Path | str | None = None) -> Import
     for line, row in _versioned(read_csv_rows(member_path, MEMBER_COLUMNS, label=label), label, None):
         member_rows += 1
         atopid, phase = row["atopid"].strip(), int_field(row["phase"], label, line, "phase", blank=0)
+        int_field(atopid, label, line, "atopid")  # a number (the tie's attribute): 'x' was a traceback
         member = _member(row, line, label, result)
         if member is not None:
             phases.setdefault((atopid, phase or 0), []).append(member)
@@ -244,7 +245,7 @@ def _phase_ties(atopid: str, phase: int, members: list[Member], alliance: tuple[
             "cowid": alliance_row.get("cowid", "").strip() or None,
             "cow4id": alliance_row.get("cow4id", "").strip() or None,
             "bilat": alliance_row.get("bilat", "").strip() == "1" if alliance_row else None,
-            "maxphase": int(alliance_row["maxphase"]) if alliance_row.get("maxphase", "").strip().isdigit() else None,
+            "maxphase": int(alliance_row["maxphase"]) if alliance_row.get("maxphase", "").strip().isascii() and alliance_row.get("maxphase", "").strip().isdigit() else None,
             "in_force_2018": open_ended,
             "spell": f"{index + 1} of {len(spells)}" if len(spells) > 1 else None,
             "continues": ids[index - 1] if index else None,

@@ -159,7 +159,7 @@ def _tie(row: dict[str, str], line: int, label: str, pair: list[str], year: int 
 def _int(value: str) -> int | None:
     """A date part or code; blank and DCAD's negative sentinels are 'unknown', never a value."""
     value = value.strip()
-    if not value.lstrip("-").isdigit():
+    if not (value.isascii() and value.lstrip("-").isdigit()):  # '²'.isdigit() is True, int('²') fails
         return None
     number = int(value)
     return number if number >= 0 else None

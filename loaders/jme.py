@@ -83,9 +83,10 @@ COVERAGE = Coverage(SOURCE, FIRST_YEAR, LAST_YEAR, "systematic", ("joint_exercis
                     "JME v3: D'Orazio's systematic collection of joint military exercises 1970-2010 "
                     "(coding workbook; a row dated outside these years is kept as coded).")
 
-_DATE = re.compile(r"(\d{1,2}|xx)[/.](\d{1,2}|xx)[/.](\d{4})", re.IGNORECASE)
-_DATE_SLASH_MISSING = re.compile(r"(\d{1,2})/?xx/?(\d{4})", re.IGNORECASE)
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?: \d{2}:\d{2}:\d{2})?")  # a date-formatted cell
+#: ASCII digits only (re.ASCII): ``\d`` alone also matches '٢٠٢١', which int() reads as 2021
+_DATE = re.compile(r"(\d{1,2}|xx)[/.](\d{1,2}|xx)[/.](\d{4})", re.IGNORECASE | re.ASCII)
+_DATE_SLASH_MISSING = re.compile(r"(\d{1,2})/?xx/?(\d{4})", re.IGNORECASE | re.ASCII)
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?: \d{2}:\d{2}:\d{2})?", re.ASCII)  # a date-formatted cell
 
 
 def read_jme(path: Path | str) -> ImportResult:
@@ -217,4 +218,4 @@ def _exercise_type(value: str) -> str | None:
 def _part(value: str) -> int | None:
     """A date part; ``xx``, ``xxxx``, ``-9`` and blanks are unknown."""
     value = value.strip()
-    return int(value) if value.isdigit() and int(value) > 0 else None
+    return int(value) if value.isascii() and value.isdigit() and int(value) > 0 else None

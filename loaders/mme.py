@@ -114,4 +114,4 @@ def _tie(row: dict[str, str], line: int, label: str, repeated: set[str],
 def _part(value: str) -> int | None:
     """A date part; ``xx``, ``-9`` and blanks are unknown."""
     value = value.strip()
-    return int(value) if value.isdigit() and int(value) > 0 else None
+    return int(value) if value.isascii() and value.isdigit() and int(value) > 0 else None

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from tiegraph.loaders.records import _FORBIDDEN, _char_problem, is_blank, other_unicode
 from tiegraph.model.errors import ExternalFormatError
 
 
@@ -25,15 +26,8 @@ def read_csv_rows(path: Path, required: tuple[str, ...], *, encoding: str = "utf
     A missing column or a row with the wrong number of fields is a format error.
     """
     label = label or path.name
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ExternalFormatError(label, None, None, f"cannot read: {exc.strerror}") from None
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise ExternalFormatError(label, data[: exc.start].count(b"\n") + 1, None,
-                                  f"not valid {encoding} (byte 0x{data[exc.start]:02x})") from None
+    text = _read_text(path, label, encoding)
+    suspect = _FORBIDDEN.search(text) is not None  # one scan; the rows are searched only when it finds one
     with io.StringIO(text, newline="") as handle:
         reader = csv.reader(handle)
         try:
@@ -54,9 +48,44 @@ def read_csv_rows(path: Path, required: tuple[str, ...], *, encoding: str = "utf
                 if len(values) != len(header):
                     raise ExternalFormatError(label, line, None, f"{len(values)} fields, "
                                               f"the header has {len(header)}")
-                yield line, dict(zip(header, values))
+                row = dict(zip(header, values))
+                if suspect:
+                    _refuse_controls(row, label, line)
+                yield line, row
         except csv.Error as exc:
             raise ExternalFormatError(label, reader.line_num, None, f"unreadable CSV: {exc}") from None
+
+
+def _read_text(path: Path, label: str, encoding: str) -> str:
+    """The file as text: white space only is "file is empty" (streamed, see ``is_blank``), another
+    Unicode encoding is named, bytes that do not decode are a format error at their line."""
+    try:
+        if is_blank(path):
+            raise ExternalFormatError(label, None, None, "file is empty")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ExternalFormatError(label, None, None, f"cannot read: {exc.strerror}") from None
+    other = other_unicode(data[:4096]) if encoding.replace("-", "").lower() == "utf8" else None
+    if other is not None:
+        raise ExternalFormatError(label, None, None, f"file is {other}: save it as UTF-8")
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise ExternalFormatError(label, data[: exc.start].count(b"\n") + 1, None,
+                                  f"not valid {encoding} (byte 0x{data[exc.start]:02x})") from None
+
+
+def _refuse_controls(row: dict[str, str], label: str, line: int) -> None:
+    """A NUL, ESC or other control character in a value is a format error naming its column.
+
+    Why: the validator refused such a record later, as a skip quoting the raw id
+    (or an error in the staging file), so the import passed with a record missing.
+    """
+    for column, value in row.items():
+        bad = _FORBIDDEN.search(value)
+        if bad:
+            raise ExternalFormatError(label, line + value.count("\n", 0, bad.start()), column,
+                                      _char_problem(bad.group()))
 
 
 #: the first bytes of an OLE2 compound file (Excel 97-2003 .xls) and of a ZIP (.xlsx)
@@ -93,8 +122,7 @@ def read_xls_rows(path: Path, sheet: str, required: tuple[str, ...], *,
     try:  # xlrd writes its warnings to a log (stdout by default): keep them out of the summary
         book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO())
     except Exception as exc:  # xlrd raises many types for a damaged file; any of them means "unreadable"
-        raise ExternalFormatError(label, None, None, f"unreadable .xls workbook ({type(exc).__name__}: "
-                                  f"{exc})") from None
+        raise _damaged(label, data, exc) from None
     try:
         if sheet not in book.sheet_names():
             raise ExternalFormatError(label, None, None, f"no sheet '{sheet}' (the workbook has: "
@@ -102,8 +130,7 @@ def read_xls_rows(path: Path, sheet: str, required: tuple[str, ...], *,
         try:
             table = book.sheet_by_name(sheet)
         except Exception as exc:
-            raise ExternalFormatError(label, None, None, f"sheet '{sheet}' unreadable ({type(exc).__name__}: "
-                                      f"{exc})") from None
+            raise _damaged(label, data, exc, f"sheet '{sheet}'") from None
         if table.nrows == 0:
             raise ExternalFormatError(label, None, None, f"sheet '{sheet}' is empty")
         header = [_xls_text(cell, book.datemode).strip() for cell in table.row(0)]
@@ -117,6 +144,30 @@ def read_xls_rows(path: Path, sheet: str, required: tuple[str, ...], *,
                 yield index + 1, dict(zip(header, values + [""] * (len(header) - len(values))))
     finally:
         book.release_resources()
+
+
+#: an OLE2 file is its 512-byte header and whole sectors: any other length was cut (or padded)
+OLE2_SECTOR = 512
+
+
+def _damaged(label: str, data: bytes, exc: Exception, part: str = "the workbook") -> ExternalFormatError:
+    """A workbook xlrd cannot read, said in a user's words: cut short, or damaged (xlrd's own message).
+
+    xlrd fails on a truncated file with whatever its parser hits (``IndexError: array
+    index out of range``, ``struct.error``); those name no problem a user can act on.
+    """
+    import xlrd
+
+    from xlrd.compdoc import CompDocError
+
+    if isinstance(exc, (xlrd.XLRDError, CompDocError)):  # xlrd's own words name the damage
+        why = f"damaged ({exc}): download or save it again"
+    elif len(data) % OLE2_SECTOR:
+        why = (f"the file is cut short ({len(data):,} bytes, not a whole number of {OLE2_SECTOR}-byte "
+               "sectors): download or save it again")
+    else:
+        why = "damaged or cut short (its sectors do not add up): download or save it again"
+    return ExternalFormatError(label, None, None, f"{part} is unreadable: {why}")
 
 
 def _xls_text(cell: Any, datemode: int) -> str:
@@ -148,6 +199,8 @@ def int_field(value: str, label: str, line: int, column: str, *, blank: int | No
     value = value.strip()
     if value == "":
         return blank
+    if not value.isascii():  # int() reads '２０２１' and '٢٠٢١' as 2021: only ASCII digits are numbers
+        raise ExternalFormatError(label, line, column, f"'{value}' is not a number (ASCII digits only)")
     try:
         return int(float(value)) if "." in value else int(value)
     except ValueError:

@@ -138,8 +138,54 @@ def _key_on_line(text: str, line: int) -> str | None:
     return found.group(1) if found else None
 
 
-def _read_bytes(path: Path, label: str) -> bytes:
+#: how much of a file ``is_blank`` holds in memory at once
+BLANK_CHUNK = 1 << 20
+
+
+def is_blank(path: Path) -> bool:
+    """True when the file holds nothing but ASCII white space, read a chunk at a time.
+
+    Why: a file of 500 MB of spaces must be called empty without holding it (and its
+    decoded text) in memory; a file with content stops at its first chunk.
+    """
+    with path.open("rb") as handle:
+        while block := handle.read(BLANK_CHUNK):
+            if block.strip():
+                return False
+    return True
+
+
+_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32 (BOM)"), (b"\x00\x00\xfe\xff", "UTF-32 (BOM)"),
+         (b"\xff\xfe", "UTF-16 (BOM)"), (b"\xfe\xff", "UTF-16 (BOM)"))
+
+
+def other_unicode(head: bytes) -> str | None:
+    """The Unicode encoding other than UTF-8 that a file starting with ``head`` is in, or None.
+
+    A BOM decides; without one, UTF-16 text of mostly ASCII has a NUL in every
+    other byte (which UTF-8 decoding would accept, to fail later on a 'NUL character').
+    """
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name
+    sample = head[:4096]
+    for half in (sample[0::2], sample[1::2]):
+        if len(half) >= 8 and half.count(0) >= 0.9 * len(half):
+            return "UTF-16 (no BOM: every other byte is NUL)"
+    return None
+
+
+def encoding_problem(label: str, head: bytes) -> Problem | None:
+    """``FILE: file is UTF-16 (BOM): save it as UTF-8`` for a file in another Unicode encoding."""
+    name = other_unicode(head)
+    return None if name is None else Problem(label, None, None, None, f"file is {name}: save it as UTF-8")
+
+
+def _read_bytes(path: Path, label: str, empty: str) -> bytes:
+    """The file's bytes; a file of white space only is ``empty`` (found without reading it whole)."""
     try:
+        if is_blank(path):
+            raise FileProblem(Problem(label, None, None, None, empty))
         return path.read_bytes()
     except IsADirectoryError:
         raise FileProblem(Problem(label, None, None, None, "is a directory, not a data file")) from None
@@ -148,7 +194,10 @@ def _read_bytes(path: Path, label: str) -> bytes:
 
 
 def _read_text(path: Path, label: str) -> str:
-    data = _read_bytes(path, label)
+    data = _read_bytes(path, label, "file is empty (expected a list of records)")
+    other = encoding_problem(label, data[:4096])
+    if other is not None:
+        raise FileProblem(other)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -293,7 +342,9 @@ def _json_record(line: str, number: int, label: str) -> dict[str, Any]:
 def read_jsonl_records(path: Path, label: str | None = None) -> Iterator[RawRecord]:
     """Yield each JSON object of a JSON Lines file, streaming (blank lines are skipped)."""
     label = label or str(path)
+    empty = "file is empty (expected one JSON object per line)"
     try:
+        blank = is_blank(path)
         handle = path.open("rb")
     except IsADirectoryError:
         raise FileProblem(Problem(label, None, None, None, "is a directory, not a data file")) from None
@@ -301,6 +352,12 @@ def read_jsonl_records(path: Path, label: str | None = None) -> Iterator[RawReco
         raise FileProblem(Problem(label, None, None, None, f"cannot read: {exc.strerror}")) from None
     seen_any = False
     with handle:
+        if blank:  # one 500 MB line of spaces would otherwise be read as one line
+            raise FileProblem(Problem(label, None, None, None, empty))
+        other = encoding_problem(label, handle.read(4096))
+        if other is not None:
+            raise FileProblem(other)
+        handle.seek(0)
         for number, raw_line in enumerate(handle, start=1):
             try:
                 line = raw_line.decode("utf-8")
@@ -312,8 +369,7 @@ def read_jsonl_records(path: Path, label: str | None = None) -> Iterator[RawReco
             seen_any = True
             yield RawRecord(label, number, _json_record(line, number, label), {})
     if not seen_any:
-        raise FileProblem(Problem(label, None, None, None,
-                                  "file is empty (expected one JSON object per line)"))
+        raise FileProblem(Problem(label, None, None, None, empty))
 
 
 def read_records(path: Path, label: str | None = None) -> Iterator[RawRecord]:

@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -174,13 +175,77 @@ def write_import(result: ImportResult, into: Path, validate_with: list[Path]) ->
     undone.  Re-running replaces the files, so an import never duplicates.  The
     whole write holds ``locked(into)``.
     """
+    with staged_import(result, into, validate_with) as staged:
+        staged.commit()
+    return staged.targets[0], staged.targets[1]
+
+
+@dataclass
+class StagedImport:
+    """One dataset's files written and validated in ``stage``, not yet in place (see ``staged_import``).
+
+    Why a step of its own: ``import all`` stages every dataset first and puts them in
+    place only when all of them staged, so a failing dataset leaves nothing written.
+    """
+
+    into: Path
+    stage: Path
+    targets: list[Path]
+    staged: list[Path]
+    backups: list[tuple[Path, Path]] = field(default_factory=list)
+    done: list[Path] = field(default_factory=list)
+    made: list[Path] = field(default_factory=list)
+
+    def commit(self) -> None:
+        """Move the old files aside and rename the staged ones in; a failed rename undoes the others."""
+        try:
+            for target in self.targets:
+                if not target.parent.exists():
+                    target.parent.mkdir()
+                    self.made.append(target.parent)
+            for number, (source, target) in enumerate(zip(self.staged, self.targets)):
+                if target.exists():
+                    backup = self.stage / f"{number}.previous"
+                    os.replace(target, backup)
+                    self.backups.append((backup, target))
+                os.replace(source, target)
+                self.done.append(target)
+        except OSError as exc:
+            # os.replace names its source (in the stage); the user needs the place that could not be written
+            failed = next((t for t in self.targets if t not in self.done), self.into)
+            self.undo()
+            raise TiegraphError(f"{failed}: cannot write: {exc.strerror}") from None
+
+    def undo(self) -> None:
+        """Put back what ``commit`` replaced (while the stage, which holds the old files, still exists)."""
+        for target in self.done:
+            target.unlink(missing_ok=True)
+        for backup, target in self.backups:
+            os.replace(backup, target)
+        for directory in self.made:
+            directory.rmdir()
+        self.done, self.backups, self.made = [], [], []
+
+
+@contextmanager
+def staged_import(result: ImportResult, into: Path, validate_with: list[Path]) -> Iterator[StagedImport]:
+    """Stage ``result`` for ``into`` (written, validated, ``into`` locked) until the block ends.
+
+    Inside the block ``commit()`` puts the files in place (and ``undo()`` takes them
+    back); leaving it removes the stage and releases the lock, and a directory created
+    for an import that wrote nothing is removed again.
+    """
     if not result.ties:
         raise TiegraphError(f"{result.source}: no ties produced, nothing written")
     created = not into.exists()
     try:
         into.mkdir(parents=True, exist_ok=True)
         with locked(into):
-            return _replace(result, into, validate_with)
+            stage = Path(tempfile.mkdtemp(prefix=f".import-{result.source}-", dir=into))
+            try:
+                yield _stage(result, into, stage, validate_with)
+            finally:
+                shutil.rmtree(stage, ignore_errors=True)
     except OSError as exc:
         raise TiegraphError(f"{exc.filename or into}: cannot write: {exc.strerror}") from None
     finally:
@@ -188,38 +253,16 @@ def write_import(result: ImportResult, into: Path, validate_with: list[Path]) ->
             into.rmdir()  # a failed first import leaves no empty directory behind
 
 
-def _replace(result: ImportResult, into: Path, validate_with: list[Path]) -> tuple[Path, Path]:
+def _stage(result: ImportResult, into: Path, stage: Path, validate_with: list[Path]) -> StagedImport:
     name = f"{result.source}.jsonl"
     targets = [into / "actors" / name, into / "ties" / name]
     contents = [jsonl(result.actors), jsonl(result.ties)]
     if result.coverage is not None:
         targets.append(into / COVERAGE_FILE)
         contents.append(_coverage_yaml(into, result.coverage))
-    stage = Path(tempfile.mkdtemp(prefix=f".import-{result.source}-", dir=into))
-    try:
-        staged = [stage / t.relative_to(into) for t in targets]
-        for path, text in zip(staged, contents):
-            path.parent.mkdir(exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        _validate(stage, validate_with)
-        for target in targets:
-            target.parent.mkdir(exist_ok=True)
-        backups: list[tuple[Path, Path]] = []
-        done: list[Path] = []
-        try:
-            for number, (source, target) in enumerate(zip(staged, targets)):
-                if target.exists():
-                    backup = stage / f"{number}.previous"
-                    os.replace(target, backup)
-                    backups.append((backup, target))
-                os.replace(source, target)
-                done.append(target)
-        except OSError:
-            for target in done:
-                target.unlink(missing_ok=True)
-            for backup, target in backups:
-                os.replace(backup, target)
-            raise
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-    return targets[0], targets[1]
+    staged = [stage / t.relative_to(into) for t in targets]
+    for path, text in zip(staged, contents):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    _validate(stage, validate_with)
+    return StagedImport(into, stage, targets, staged)

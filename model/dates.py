@@ -14,11 +14,14 @@ from typing import Literal
 
 Precision = Literal["decade", "year", "month", "day"]
 
+#: ASCII digits only: ``\d`` also matches full-width '２０２１' and Arabic-Indic '٢٠٢١', which int()
+#: reads as 2021, so such a text would have passed as a year (and ``$`` also matches before a final
+#: line break: ``\Z`` does not)
 _PATTERNS = (
-    (re.compile(r"^(\d{4})$"), "year"),
-    (re.compile(r"^(\d{4})-(\d{2})$"), "month"),
-    (re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"), "day"),
-    (re.compile(r"^(\d{3}0)s$"), "decade"),
+    (re.compile(r"^([0-9]{4})\Z"), "year"),
+    (re.compile(r"^([0-9]{4})-([0-9]{2})\Z"), "month"),
+    (re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})\Z"), "day"),
+    (re.compile(r"^([0-9]{3}0)s\Z"), "decade"),
 )
 
 MIN_YEAR, MAX_YEAR = 1800, 2100

@@ -6,14 +6,43 @@ user never sees a traceback for bad input or an unreachable server.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 
 class TiegraphError(Exception):
-    """Root of every error the tool reports to users."""
+    """Root of every error the tool reports to users; ``exit_code`` is the CLI's (1: bad data)."""
+
+    exit_code = 1
 
 
-_ONE_LINE = str.maketrans({"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x00": "\\0"})
+#: characters an error line shows as escapes: every control (Cc), format (Cf: the bidi overrides and
+#: isolates, zero-width space and joiners, the BOM), line/paragraph separator and lone surrogate.
+#: Printed raw they would break the one line, reorder it (U+202E turns '...txt.exe' around) or hide
+#: the difference between two ids that look the same.
+_HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if char in _SHORT:
+        return _SHORT[char]
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def one_line(text: str) -> str:
+    """``text`` with every invisible or line-breaking character escaped (``\\n``, ``\\x00``, ``\\u202e``).
+
+    Why here: every message reaches the terminal through this (``Problem`` and the
+    CLI's ``Error:`` lines), so a value quoted from hostile data cannot change how
+    the line reads.
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(_escape(c) if unicodedata.category(c) in _HIDDEN else c for c in text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +64,7 @@ class Problem:
             parts.append(f"field '{self.field}'")
         text = ": ".join(parts) + f": {self.message}"
         # one problem, one line: values quoted from the data may contain line breaks
-        return text.translate(_ONE_LINE)
+        return one_line(text)
 
 
 class DataValidationError(TiegraphError):
@@ -60,3 +89,13 @@ class StoreError(TiegraphError):
 
 class UsageError(TiegraphError):
     """A command-line option or argument that cannot be honoured."""
+
+
+class OptionValueError(UsageError):
+    """A command-line value out of its range (``--alpha 0``, ``--from 2025 --to 2015``): misuse, exit 2.
+
+    Like typer's own range checks (``--top 0``), which also exit 2; an output path that
+    cannot be written stays a ``UsageError`` (exit 1), as the README says.
+    """
+
+    exit_code = 2

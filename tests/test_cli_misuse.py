@@ -127,8 +127,8 @@ def test_unknown_dataset_is_an_error_like_an_unknown_type(runner, tmp_path):
     assert line == "Error: --dataset: unknown dataset 'nope' (datasets in this data: seeds)"
     line = one_error(runner.invoke(app, ["report", "-d", str(FIXTURE), "--dataset", "seeds", "--dataset", "dcad"]))
     assert line == "Error: --dataset: unknown dataset 'dcad' (datasets in this data: seeds)"
-    assert one_error(runner.invoke(app, ["thesis", "--permutations", "-1"])) == \
-        "Error: --permutations -1 must be 0 or more"
+    assert one_error(runner.invoke(app, ["thesis", "--permutations", "-1"]), code=2) == \
+        "Error: --permutations -1 must be 0 or more"  # an out-of-range value is misuse: exit 2
     assert not out.exists()
 
 

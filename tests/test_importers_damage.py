@@ -184,6 +184,27 @@ def test_import_all_reports_a_dataset_it_cannot_import(runner, tmp_path):
     (folder / "DCAD-v1.0-main.csv").write_bytes((FIXTURES / "dcad" / "DCAD-v1.0-main.csv").read_bytes())
     result = runner.invoke(app, ["import", "all", str(folder), "--into", str(tmp_path / "out")])
     assert result.exit_code == 1
-    assert "Imported 1 of 2 datasets: dcad" in result.stdout.splitlines()
-    assert result.stderr.startswith("Error: sipri: not imported: sipri.csv:")
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["dcad"]
+    assert ("Imported 0 of 2 datasets: nothing written (1 could not be imported; fix or move them and run "
+            "'import all' again)") in result.stdout.splitlines()
+    assert result.stderr.startswith("Error: sipri: not imported: sipri.csv:") and len(result.stderr.splitlines()) == 1
+    assert not (tmp_path / "out").exists()  # all or nothing: dcad, which did import, is not written either
+
+
+def test_import_all_undoes_the_datasets_in_place_when_a_later_one_cannot_be_written(runner, tmp_path):
+    """dcad is put in place first; sipri's ties/ is a file, so its rename fails: dcad goes back as it was."""
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    (folder / "DCAD-v1.0-main.csv").write_bytes((FIXTURES / "dcad" / "DCAD-v1.0-main.csv").read_bytes())
+    (folder / "sipri.csv").write_bytes(EXCERPT.read_bytes())
+    out = tmp_path / "out"
+    (out / "dcad" / "ties").mkdir(parents=True)
+    (out / "dcad" / "ties" / "dcad.jsonl").write_text("earlier import\n")
+    (out / "sipri").mkdir()
+    (out / "sipri" / "ties").write_text("a file where a directory goes\n")
+    before = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    result = runner.invoke(app, ["import", "all", str(folder), "--into", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {out / 'sipri' / 'ties' / 'sipri.jsonl'}: cannot write: Not a directory\n"
+    assert {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == [
+        "dcad", "dcad/ties", "dcad/ties/dcad.jsonl", "sipri", "sipri/ties"]

@@ -130,7 +130,8 @@ def _import(path: Path, into: Path) -> tuple[int, str]:
      "is an .xlsx (or other ZIP) file, not the Excel 97-2003 .xls workbook this source is read from"),
     ("jme.xls", b"", "file is empty"),
     ("jme.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,
-     "unreadable .xls workbook (CompDocError: Expected \"little-endian\" marker, found b'\\x00\\x00')"),
+     "the workbook is unreadable: damaged (Expected \"little-endian\" marker, found b'\\x00\\x00'): download or "
+     "save it again"),
 ])
 def test_cli_rejects_files_that_are_not_the_workbook(tmp_path: Path, name: str, content: bytes,
                                                      message: str) -> None:
