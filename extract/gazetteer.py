@@ -132,7 +132,7 @@ def _generic(name: str, taken: list[tuple[int, int]], start: int) -> bool:
     """True when ``name``, without a leading known name ("Kazakh", "Turkey’s"), is made of generic words only."""
     words = name.split()
     position = start
-    kept = []
+    kept: list[str] = []
     for word in words:
         known = any(s <= position < e for s, e in taken)
         if not (known and not kept):
