@@ -50,6 +50,8 @@ class Context:
     supplier: str | None = None
     last_state: str | None = None
     date: tuple[PartialDate, str] | None = None
+    #: a news item (dated to the day, short): an undated event it reports happened about then
+    news: bool = False
 
 
 # --------------------------------------------------------------------------- roles of directed types
@@ -62,6 +64,14 @@ OPPONENT = ("against", "war with", "war on", "fight against", "challenge to", "t
 def unique(items: Any) -> tuple[str, ...]:
     """``items`` once each, in order."""
     return tuple(dict.fromkeys(items))
+
+
+_OPPOSED_AFTER = re.compile(r"\s*(?:occupation|aggression|forces attacked|attacks?\b|invasion)")
+
+
+def opponent(text: str, mention: Mention) -> bool:
+    """A name of an opponent, not a party: "against Armenia", "from Armenian occupation"."""
+    return after(text, mention, OPPONENT) or bool(_OPPOSED_AFTER.match(text, mention.end))
 
 
 def after(text: str, mention: Mention, words: tuple[str, ...]) -> bool:
@@ -108,7 +118,8 @@ def transfer_pairs(tie_type: str, text: str, mentions: list[Mention], gaz: Gazet
     ctx.supplier = supplier
     # a company of the supplier's country named in the sentence is the party ("TAI sold …"); for licensed
     # production, the maker of the named system is the licensor
-    company = next((m.actor for m in mentions if m.kind == "company" and gaz.countries.get(m.actor) == supplier), None)
+    company = next((m.actor for m in mentions if m.kind == "company" and gaz.countries.get(m.actor) == supplier
+                    and not text.startswith("-made", m.end)), None)  # "Baykar-made": the maker, not the seller
     if company is None and tie_type == "licensed_production" and weapons and weapons[0][2] in gaz.countries:
         company = weapons[0][2] if gaz.countries[weapons[0][2]] == supplier else None
     supplier = company or supplier
@@ -117,9 +128,9 @@ def transfer_pairs(tie_type: str, text: str, mentions: list[Mention], gaz: Gazet
                    and (after(text, m, ("in", "and", ",")) or m.form == "name")]
     else:
         targets = [m.actor for m in mentions if m.kind == "state" and m.actor != supplier
-                   and not after(text, m, ("from", *OPPONENT))
+                   and not after(text, m, ("from",)) and not opponent(text, m)
                    and not _EQUIPMENT.match(text, m.end)]
-        buyers = [m.actor for group in _lists(text, mentions) for m in group
+        buyers = [m.actor for group in lists(text, mentions) for m in group
                   if m.kind == "state" and m.actor != supplier and _buys(text, group[-1].end)]
         targets = buyers or targets
     country = gaz.countries.get(supplier)
@@ -129,7 +140,7 @@ def transfer_pairs(tie_type: str, text: str, mentions: list[Mention], gaz: Gazet
 _LIST_GAP = re.compile(r"^(?:,\s*|,?\s+and\s+(?:the\s+)?(?:[a-z-]+\s+){0,2}|\s*&\s*)$")
 
 
-def _lists(text: str, mentions: list[Mention]) -> list[list[Mention]]:
+def lists(text: str, mentions: list[Mention]) -> list[list[Mention]]:
     """Mentions grouped into lists ("Kazakhstan, Uzbekistan and Kyrgyzstan"): one group per list."""
     groups: list[list[Mention]] = []
     for m in mentions:
@@ -153,7 +164,7 @@ def _training(text: str, mentions: list[Mention], ctx: Context) -> list[tuple[tu
                     (m.kind == "state" and after(text, m, ("held in", "in")) and "seminar" in text.lower())), None)
     if trainer is None:
         return []
-    mentions = [m for m in mentions if not after(text, m, OPPONENT)]
+    mentions = [m for m in mentions if not opponent(text, m)]
     trainee = next((m.actor for m in mentions if m.actor != trainer and m.kind == "state"
                     and (_TRAINEES.match(text, m.end) or after(text, m, ("from",)))), None)
     trainee = trainee or next((m.actor for m in mentions if m.actor != trainer and m.kind == "state"), None)
@@ -178,7 +189,7 @@ def _membership(text: str, mentions: list[Mention], ctx: Context, negation: re.P
     orgs = [m for m in mentions if m.kind == "organization"]
     fallback = ctx.org if re.search(r"\b[Tt]he (?:organi[sz]ation|alliance|bloc)\b", text) else None
     out: list[tuple[tuple[str, str], dict[str, Any]]] = []
-    groups = [g for g in _lists(text, mentions) if any(m.kind == "state" and m.form not in ("demonym", "group")
+    groups = [g for g in lists(text, mentions) if any(m.kind == "state" and m.form not in ("demonym", "group")
                                                          for m in g)]
     for number, group in enumerate(groups):
         following = groups[number + 1][0].start if number + 1 < len(groups) else len(text)

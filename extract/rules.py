@@ -27,12 +27,15 @@ from functools import cache
 from typing import Any
 
 from tiegraph.extract.gazetteer import Gazetteer, Mention, lexicon
-from tiegraph.extract.roles import JOINING, OPPONENT, Context, after, directed_pairs, transfer_pairs, unique
+from tiegraph.extract.roles import JOINING, Context, directed_pairs, lists, opponent, transfer_pairs, unique
 from tiegraph.extract.text import Document, Sentence
 from tiegraph.extract.when import find_dates, pick
 from tiegraph.model.dates import PartialDate
 from tiegraph.model.vocabulary import TENTATIVE_STATUSES, TIE_TYPES
 
+#: a document dated to the day with at most this many words is a news item or a release: the events
+#: it reports without a date of their own are dated by it (longer texts discuss the past)
+NEWS_WORDS = 600
 #: a recent report: present perfect or progressive, dated by the document when it gives no date
 _RECENT = re.compile(r"\b(?:has|have) (?:\w+ly )?(?:been )?\w+(?:ed|en|un|ld|ne)\b|\b(?:is|are) \w+ing\b|"
                      r"\b(?:on|On) (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
@@ -122,7 +125,7 @@ def extract_hits(doc: Document, gaz: Gazetteer, rules: Rules | None = None) -> l
     """Every hit of every sentence of ``doc``, in reading order."""
     rules = rules or load_rules()
     hits: list[Hit] = []
-    ctx = Context()
+    ctx = Context(news=doc.published is not None and doc.published.day is not None and doc.words <= NEWS_WORDS)
     for paragraph in doc.paragraphs:
         if ctx.date is not None and not _DEFINITE.match(paragraph[0].text):
             ctx.date = None  # a paragraph starts afresh, unless it opens with "The summit …"
@@ -211,6 +214,23 @@ def _sentence_hits(sentence: Sentence, published: PartialDate | None, gaz: Gazet
     return hits
 
 
+_VISITED = re.compile(r"\bvisit(?:ed|s|ing)?\b")
+
+
+def _visits(part: str, offset: int, mentions: list[Mention], group: tuple[str, ...]) -> list[tuple[str, str]]:
+    """"The Turkish minister visited Turkmenistan and Uzbekistan": one meeting per state visited."""
+    verb = _VISITED.search(part)
+    if verb is None:
+        return []
+    text = " " * offset + part  # mention positions are the sentence's
+    visited = next(([m.actor for m in g if m.kind == "state"] for g in lists(text, mentions)
+                    if g[0].start >= offset + verb.end() and g[0].start - offset - verb.end() < 60), [])
+    visitors = [s for s in group if s not in visited]
+    if len(visited) < 2 or len(visitors) != 1:
+        return []
+    return [(visitors[0], v) for v in visited]
+
+
 def _states(mentions: list[Mention], gaz: Gazetteer) -> tuple[str, ...]:
     """States named (a company stands for its country), in order, once each."""
     ids = (m.actor if m.kind == "state" else gaz.countries.get(m.actor, "") for m in mentions
@@ -237,12 +257,13 @@ def _hits_of(cue: Cue, match: re.Match[str], part: str, offset: int, mentions: l
         date, how = chosen.value, chosen.how
     elif ctx.date is not None:
         (date, how), confidence = ctx.date, confidence - 0.1
-    elif published is not None and _RECENT.search(sentence.text) and TIE_TYPES[tie_type].temporal == "event":
+    elif published is not None and (ctx.news or _RECENT.search(sentence.text)) and (
+            TIE_TYPES[tie_type].temporal == "event" or tie_type in _AGREEMENTS):
         date = PartialDate.parse(published.iso[:7]) if published.month else published
         how, confidence = "publication", confidence - 0.1
     else:
         date, how = None, "undated"
-    group = _states([m for m in mentions if not after(sentence.text, m, OPPONENT)], gaz)
+    group = _states([m for m in mentions if not opponent(sentence.text, m)], gaz)
     anaphor = rules.anaphora.search(part)
     if anaphor and ctx.group:
         wanted = next((n for w, n in _NUMBERS.items() if w in anaphor.group(0).lower()), 2)
@@ -264,6 +285,9 @@ def _hits_of(cue: Cue, match: re.Match[str], part: str, offset: int, mentions: l
             out.append(Hit(participants=pair, attributes=attributes,
                            **{**base, "status": attributes.pop("_status", status), **undated}))
         return out
+    visits = _visits(part, offset, mentions, group) if tie_type == "defense_meeting" and len(group) > 2 else []
+    if visits:
+        return [Hit(participants=pair, **base) for pair in visits]
     partners = _WITH_LIST.search(part)
     if tie_type == "defense_industrial_cooperation" and partners and len(group) > 2:
         # "X is developing joint projects with Y and Z": X with each partner, not one three-party tie

@@ -78,7 +78,7 @@ def test_a_second_review_appends_to_the_accepted_file(dirs):
      f"Error: --set {DRILLS}.colour: unknown field (editable: type, from, to, participants, start, end, status, "
      "title, count, note, attributes.KEY)"),
     (["--accept", DRILLS, "--set", f"{DRILLS}.participants=AZE,USA"],
-     f"Error: {{cand}}/ties/report.yaml:23: tie '{DRILLS}': field 'participants': unknown actor id 'USA' "
+     f"Error: {{cand}}/ties/report.yaml:24: tie '{DRILLS}': field 'participants': unknown actor id 'USA' "
      "(not in any actors file)"),
     (["--reject", PLAN, "--by", " "], "Error: --by: say who reviewed the candidates (a name or initials)"),
 ])
