@@ -32,11 +32,12 @@ from tiegraph.commands.common import (
     parse_scope,
 )
 from tiegraph.exports.files import check_outputs
-from tiegraph.exports.tables import render
+from tiegraph.exports.tables import check_csv_out, render, write_csv_tables
 from tiegraph.model.entities import Dataset
 from tiegraph.model.vocabulary import STATUSES, TENTATIVE_STATUSES, TIE_TYPES
 
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json, csv or markdown.")]
+FormatOpt = Annotated[Format, typer.Option(
+    "--format", "-f", help="table, json, csv (one file per table: needs --out DIR) or markdown.")]
 
 
 @handle_errors
@@ -58,6 +59,9 @@ def report(
     source: SourceOpt = Source.files,
     html: Annotated[Path | None, typer.Option("--html", help="Also write a self-contained HTML report (with the thesis test) to PATH.")] = None,
     plots: Annotated[Path | None, typer.Option("--plots", help="Also write the thesis plots (PNG) into DIR.")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="With --format csv (required there): write one CSV file per table into DIR "
+                      "(density.csv, top_actors.csv …).")] = None,
 ) -> None:
     """Network report: summary, coverage, yearly density of the scope, notes, top actors, trend test.
 
@@ -70,7 +74,8 @@ def report(
 
     Example: tiegraph report --from 2015 --level state --format markdown
     """
-    check_outputs([(html, "--html", "file"), (plots, "--plots", "dir")])  # together: --html X --plots X
+    check_csv_out(fmt.value, out)
+    check_outputs([(html, "--html", "file"), (plots, "--plots", "dir"), (out, "--out", "dir")])  # together
     check_years(start, end)
     data_set = dataset_from_source(source, data, datasets=dataset)
     options = ReportOptions(scope=parse_scope(scope, data_set),
@@ -78,9 +83,14 @@ def report(
                             level=level.value, projection=projection.value, top=top, by_year=by_year,
                             hub=DEFAULT_HUB)
     report_data = build_report(data_set, options)
-    text = render(report_data, fmt.value)
-    if text is not None:
-        typer.echo(text, nl=not text.endswith("\n"))
+    if out is not None:
+        written, empty = write_csv_tables(report_data, out)
+        typer.echo(f"Wrote {len(written)} CSV files to {out}"
+                   + (f" (no rows, no file: {', '.join(empty)})" if empty else ""), err=True)
+    else:
+        text = render(report_data, fmt.value)
+        if text is not None:
+            typer.echo(text, nl=not text.endswith("\n"))
     if html is not None or plots is not None:
         _thesis_extras(data_set, options, report_data, html=html, plots=plots)
 

@@ -15,13 +15,16 @@ import typer
 
 from tiegraph.commands.common import handle_errors
 
+#: the columns of ``--list`` (its header line): tab-separated, so ``cut``/``awk``/pandas read it as it is
+LIST_COLUMNS = ("kept", "duplicate", "family", "participants", "years")
+
 
 @handle_errors
 def overlaps(
     directories: Annotated[list[Path] | None, typer.Argument(
         help="Data directories to compare (default: the bundled dataset).", show_default=False)] = None,
-    show: Annotated[bool, typer.Option("--list", help="Also list every pair: kept, duplicate, family, "
-                                                      "participants, years (tab-separated).")] = False,
+    show: Annotated[bool, typer.Option("--list", help="Also list every pair, tab-separated under a header "
+                                                      "line: kept, duplicate, family, participants, years.")] = False,
 ) -> None:
     """List the ties that two datasets both describe (the duplicates counted once everywhere).
 
@@ -42,8 +45,9 @@ def overlaps(
     for (kept, duplicate, family), n in sorted(counts.items()):
         typer.echo(f"  {n} x {family}: {duplicate} duplicates {kept} (kept)")
     if show:
+        typer.echo("\t".join(LIST_COLUMNS))
         for p in pairs:
-            typer.echo("\t".join(str(p[k]) for k in ("kept", "duplicate", "family", "participants", "years")))
+            typer.echo("\t".join(str(p[k]) for k in LIST_COLUMNS))
 
 
 def register(app: typer.Typer) -> None:

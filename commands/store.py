@@ -172,17 +172,13 @@ def _print_rows(columns: list[str], rows: list[dict], fmt: str, title: str) -> N
         writer.writerow(columns)
         writer.writerows([cell(r[c], precise=True) for c in columns] for r in rows)
         return
-    from rich.console import Console
-    from rich.table import Table
+    from tiegraph.exports.layout import print_table
 
-    table = Table(title=f"{title} ({len(rows)} rows)", title_justify="left")
-    for column in columns:
-        numeric = bool(rows) and all(isinstance(r[column], (int, float)) and not isinstance(r[column], bool)
-                                     for r in rows if r[column] is not None)
-        table.add_column(column, justify="right" if numeric else "left", overflow="fold")
-    for row in rows:
-        table.add_row(*(cell(row[c]) for c in columns))
-    Console(highlight=False).print(table)
+    # fitted to the terminal, never a value cut or split (exports/layout.py)
+    numeric = [bool(rows) and all(isinstance(r[c], (int, float)) and not isinstance(r[c], bool)
+                                  for r in rows if r[c] is not None) for c in columns]
+    print_table(f"{title} ({len(rows)} rows)", columns, [[cell(r[c]) for c in columns] for r in rows],
+                numeric=numeric)
 
 
 @handle_errors

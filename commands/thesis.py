@@ -88,7 +88,8 @@ RateProjectionOpt = Annotated[RateProjection, typer.Option(
 CapOpt = Annotated[int, typer.Option("--cap", min=2, help="Most parties a tie may have under the capped projection.")]
 ArmsOpt = Annotated[ArmsYear, typer.Option(
     "--arms-year", help="Year an arms transfer counts in: its first delivery (delivery) or its order (order).")]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json, csv or markdown.")]
+FormatOpt = Annotated[Format, typer.Option(
+    "--format", "-f", help="table, json, csv (one file per table: needs --out DIR) or markdown.")]
 OutOpt = Annotated[Path | None, typer.Option(
     "--out", help="Also write every table as CSV and JSON, the verdict and the plots (PNG) into DIR.")]
 
@@ -304,6 +305,8 @@ def thesis(
     from tiegraph.analysis.thesis import run_thesis
     from tiegraph.analysis.thesis_tables import thesis_tables
 
+    if fmt is Format.csv and out is None:  # several tables are no one CSV file: one file per table in --out
+        raise OptionValueError("--format csv writes one CSV file per table: give --out DIR")
     if out is not None:
         output_dir(out, "--out")
     data_set = load(data, dataset)
@@ -319,7 +322,7 @@ def thesis(
         typer.echo(f"Verdict: {result.verdict.sentence()}")
     elif fmt is Format.json:
         typer.echo(json.dumps(thesis_tables(result), indent=2, ensure_ascii=False, default=str))
-    else:
+    elif fmt is Format.markdown:
         text = render(thesis_tables(result), fmt.value, title=result.title)
         typer.echo(text, nl=not (text or "").endswith("\n"))
     if out is not None:
