@@ -18,7 +18,20 @@ them:
   counted in ``types`` and ``directions``.
 
 Dates keep their precision (``first``/``last`` as written, "2021-06"); a tie's
-spell is exactly what its dates say (``edge_spell``).  A tie whose end year is
+spell is exactly what its dates say (``edge_spell``), clipped to the export's
+**window** (``Window``: by default the analysis window of ``report`` and
+``thesis``, from the first year every scope state exists to the last year a tie
+starts), so Gephi's timeline spans the years the analysis looks at, not
+1815-2026; a standing tie with no end stays in force to the window's end.
+Every actor of the graph is a node: one with dated ties from the start of its
+first one to the window's end, one whose ties are all undated (or who has none)
+over the whole window -- with no spell Gephi would show it at every time only
+when the timeline filter keeps elements without time, and Gephi's importer
+reports the same node count either way.
+
+``ties`` counts the ties an edge holds (distinct tie ids) and ``weight`` =
+``ties``: a tie of k parties is on each of its k(k-1)/2 pairs once, so the
+weights of all edges add up to more than the number of ties.  A tie whose end year is
 its dataset's last covered year (``Dataset.coverage``) is right-censored: its
 spell still ends there, and the edge says ``censored=true``.
 """
@@ -122,6 +135,35 @@ def censored(data: Mapping[str, Any], coverage: Mapping[str, Coverage]) -> bool:
     return cover is not None and data.get("end_year") is not None and cover.is_censored(data["end_year"])
 
 
+@dataclass(frozen=True)
+class Window:
+    """The years an export's timeline spans (both included)."""
+
+    first: int
+    last: int
+
+    def bounds(self, timeformat: str) -> tuple[str, str]:
+        """The whole window as a spell: 1992-01-01..2026-12-31, or 1992.0..2026.0."""
+        if timeformat == "double":
+            return f"{float(self.first):.1f}", f"{float(self.last):.1f}"
+        return f"{self.first:04d}-01-01", f"{self.last:04d}-12-31"
+
+    def clip(self, spell: Spell, timeformat: str) -> Spell | None:
+        """``spell`` within the window (an open end closes at the window's end); None when outside it."""
+        low, high = self.bounds(timeformat)
+        start = spell[0] if _key(spell[0], timeformat) >= _key(low, timeformat) else low
+        end = high if spell[1] is None or _key(spell[1], timeformat) > _key(high, timeformat) else spell[1]
+        return (start, end) if _key(start, timeformat) <= _key(end, timeformat) else None
+
+    def holds(self, start_year: int | None, end_year: int | None, open_ended: bool) -> bool:
+        """Whether a tie dated ``start_year``..``end_year`` (open: still in force) overlaps the window;
+        an undated tie is in no window."""
+        if start_year is None:
+            return False
+        last = None if open_ended else (end_year if end_year is not None else start_year)
+        return start_year <= self.last and (last is None or last >= self.first)
+
+
 @dataclass
 class EdgeGroup:
     """One exported edge: the ties of one actor pair (and direction and type, for dynamic exports)."""
@@ -142,7 +184,8 @@ class EdgeGroup:
 
     @property
     def ties(self) -> int:
-        return len(self.members)
+        """How many ties the edge holds (distinct ids: never a tie twice, whatever the projection)."""
+        return len({m.get("tie_id") for m in self.members})
 
     @property
     def label(self) -> str:
@@ -210,17 +253,18 @@ def _counts(values: Iterable[str]) -> str:
 
 
 def group_edges(graph: nx.MultiGraph, *, timeformat: str = "date", include_undated: bool = False,
-                static: bool = False) -> tuple[list[EdgeGroup], int]:
-    """(the grouped edges, undated tie edges left out); see the module docstring.
+                static: bool = False, window: Window | None = None) -> tuple[list[EdgeGroup], int]:
+    """(the grouped edges, how many undated ties were left out); see the module docstring.
 
     ``static``: one group per actor pair, every tie in it (undated ones too).
-    Otherwise one group per pair, direction and type, with merged spells;
-    undated ties are left out unless ``include_undated`` (they then have no
-    spell, and an edge with no spell is present at every time: the group
-    loses its spells).
+    Otherwise one group per pair, direction and type, with merged spells,
+    clipped to ``window`` (a tie wholly outside it is left out: select the
+    ties with ``Window.holds`` first); undated ties are left out unless
+    ``include_undated`` (they then have no spell, and an edge with no spell is
+    present at every time: the group loses its spells).
     """
     groups: dict[tuple[Any, ...], EdgeGroup] = {}
-    undated = 0
+    undated: set[Any] = set()
     raw: dict[tuple[Any, ...], list[Spell | None]] = {}
     for a, b, data in graph.edges(data=True):
         if static:
@@ -233,8 +277,12 @@ def group_edges(graph: nx.MultiGraph, *, timeformat: str = "date", include_undat
             continue
         spell = edge_spell(data, timeformat)
         if spell is None and not include_undated:
-            undated += 1
+            undated.add(data.get("tie_id"))
             continue
+        if spell is not None and window is not None:
+            spell = window.clip(spell, timeformat)
+            if spell is None:
+                continue
         source, target, directed = orient(a, b, data)
         key = (source, target, directed, data.get("type"))
         group = groups.get(key) or groups.setdefault(key, EdgeGroup(source, target, directed, data.get("type")))
@@ -243,11 +291,19 @@ def group_edges(graph: nx.MultiGraph, *, timeformat: str = "date", include_undat
     for key, spells in raw.items():
         dated = [s for s in spells if s is not None]
         groups[key].spells = merge_spells(dated, timeformat) if len(dated) == len(spells) else []
-    return sorted(groups.values(), key=lambda g: g.id), undated
+    return sorted(groups.values(), key=lambda g: g.id), len(undated)
 
 
-def node_spells(groups: Iterable[EdgeGroup], timeformat: str = "date") -> dict[str, Spell]:
-    """Each node's spell: from the start of its first dated tie, open-ended."""
+def tie_count(groups: Iterable[EdgeGroup]) -> int:
+    """How many distinct ties the edges hold (a multilateral tie is on several edges, counted once)."""
+    return len({m.get("tie_id") for g in groups for m in g.members})
+
+
+def node_spells(graph: nx.MultiGraph, groups: Iterable[EdgeGroup], timeformat: str = "date",
+                window: Window | None = None) -> dict[str, list[Spell]]:
+    """Each node's spells (every node of ``graph``): from the start of its first dated tie to the
+    window's end (open without a window); a node with no dated tie spans the whole window (no
+    spell without a window)."""
     first: dict[str, str] = {}
     for group in groups:
         if not group.spells:
@@ -256,4 +312,6 @@ def node_spells(groups: Iterable[EdgeGroup], timeformat: str = "date") -> dict[s
         for node in (group.source, group.target):
             if node not in first or _key(start, timeformat) < _key(first[node], timeformat):
                 first[node] = start
-    return {n: (s, None) for n, s in first.items()}
+    end = window.bounds(timeformat)[1] if window is not None else None
+    whole = [window.bounds(timeformat)] if window is not None else []
+    return {str(n): [(first[n], end)] if n in first else list(whole) for n in graph.nodes}

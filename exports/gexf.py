@@ -19,9 +19,11 @@ What Gephi 0.10.1 needs, and how it is met (tests/test_gephi.py runs its importe
   ``full=True`` (``--full``), which adds the ties' titles, citations, URLs …
 
 Spells: ``timeformat="date"`` spans each date as precisely as it is known
-("2021" -> 2021-01-01..2021-12-31); ``"double"`` uses years.  A node's spell
-starts with its first tie and stays open.  Undated ties are left out unless
-``include_undated`` (see ``exports.edges.group_edges``).
+("2021" -> 2021-01-01..2021-12-31); ``"double"`` uses years.  Every actor is a
+node; spells are clipped to the export's window (``exports.edges.Window``): a
+node runs from its first dated tie to the window's end, a node with no dated tie
+over the whole window.  Undated ties are left out unless ``include_undated``
+(see ``exports.edges.group_edges``); their actors stay nodes.
 """
 
 from __future__ import annotations
@@ -35,8 +37,18 @@ from typing import Any
 
 import networkx as nx
 
-from tiegraph.exports.edges import TIMEFORMATS, Spell, edge_spell, group_edges, node_spells, summary
+from tiegraph.exports.edges import (
+    TIMEFORMATS,
+    Spell,
+    Window,
+    edge_spell,
+    group_edges,
+    node_spells,
+    summary,
+    tie_count,
+)
 from tiegraph.exports.files import write_atomically
+from tiegraph.exports.progress import Advance, quiet
 from tiegraph.model.coverage import Coverage
 from tiegraph.model.errors import UsageError
 
@@ -89,12 +101,15 @@ def _node_attrs(data: Mapping[str, Any]) -> dict[str, Any]:
 
 def gexf_tree(graph: nx.MultiGraph, *, timeformat: str = "date", include_undated: bool = False,
               full: bool = False, coverage: Mapping[str, Coverage] | None = None, description: str = "",
-              today: _dt.date | None = None) -> tuple[ET.ElementTree, dict[str, int]]:
-    """The GEXF document and counts: nodes, edges, ties (tie edges written), undated (left out)."""
-    groups, undated = group_edges(graph, timeformat=timeformat, include_undated=include_undated)
+              today: _dt.date | None = None, window: Window | None = None,
+              advance: Advance = quiet) -> tuple[ET.ElementTree, dict[str, int]]:
+    """The GEXF document and counts: nodes (every actor), edges, ties (written), undated (ties left out);
+    ``advance`` is told of each edge built (a progress bar)."""
+    groups, undated = group_edges(graph, timeformat=timeformat, include_undated=include_undated, window=window)
+    advance(0, total=len(groups))
     rows = [summary(g, coverage or {}, full=full) for g in groups]
-    used = dict.fromkeys(n for g in groups for n in (g.source, g.target))
-    spells = node_spells(groups, timeformat)
+    spells = node_spells(graph, groups, timeformat, window)
+    used = list(spells)
     root = ET.Element("gexf", {"xmlns": NS, "version": "1.3"})
     meta = ET.SubElement(root, "meta", {"lastmodifieddate": (today or _dt.date.today()).isoformat()})
     ET.SubElement(meta, "creator").text = "tiegraph"
@@ -108,7 +123,7 @@ def gexf_tree(graph: nx.MultiGraph, *, timeformat: str = "date", include_undated
         data = graph.nodes[node]
         element = ET.SubElement(nodes_el, "node", {"id": _text(node), "label": _text(data.get("name") or node)})
         _attvalues(element, _node_attrs(data))
-        _spells(element, [spells[node]] if node in spells else [])
+        _spells(element, spells[node])
     edges_el = ET.SubElement(graph_el, "edges", {"count": str(len(groups))})
     for group, attrs in zip(groups, rows, strict=True):
         element = ET.SubElement(edges_el, "edge", {
@@ -117,17 +132,19 @@ def gexf_tree(graph: nx.MultiGraph, *, timeformat: str = "date", include_undated
             "weight": str(group.ties), "kind": _text(group.tie_type)})
         _attvalues(element, attrs)
         _spells(element, group.spells)
+        advance(1)
     ET.indent(root, space=" ")
-    ties = sum(g.ties for g in groups)
-    return ET.ElementTree(root), {"nodes": len(used), "edges": len(groups), "ties": ties, "undated": undated}
+    return ET.ElementTree(root), {"nodes": len(used), "edges": len(groups), "ties": tie_count(groups),
+                                  "undated": undated}
 
 
 def write_gexf(graph: nx.MultiGraph, path: Path | str, *, timeformat: str = "date",
                include_undated: bool = False, full: bool = False,
-               coverage: Mapping[str, Coverage] | None = None, description: str = "") -> dict[str, int]:
+               coverage: Mapping[str, Coverage] | None = None, description: str = "",
+               window: Window | None = None, advance: Advance = quiet) -> dict[str, int]:
     """Write a dynamic GEXF 1.3 file atomically; return the counts (see ``gexf_tree``)."""
     tree, counts = gexf_tree(graph, timeformat=timeformat, include_undated=include_undated, full=full,
-                             coverage=coverage, description=description)
+                             coverage=coverage, description=description, window=window, advance=advance)
     write_atomically(Path(path), lambda tmp: tree.write(tmp, encoding="UTF-8", xml_declaration=True))
     return counts
 

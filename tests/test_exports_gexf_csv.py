@@ -15,10 +15,11 @@ import pytest
 from lxml import etree
 
 from tiegraph.cli import app
-from tiegraph.exports.csv_tables import write_gephi_csv
+from tiegraph.exports.csv_tables import timeset, write_gephi_csv
 from tiegraph.exports.edges import merge_spells
 from tiegraph.exports.gexf import NS, edge_spell, read_gexf, write_gexf
 from tiegraph.exports.graphml import write_graphml
+from tiegraph.exports.progress import size_text
 from tiegraph.graph.build import build_graph, select_ties
 from tiegraph.loaders.datadir import load_dataset
 
@@ -51,8 +52,9 @@ def test_gexf_round_trip_edges_spells_and_attributes(graph, tmp_path, timeformat
     counts = write_gexf(graph, path, timeformat=timeformat)
     back = read_gexf(path)
     assert (back["mode"], back["timeformat"], back["defaultedgetype"]) == ("dynamic", timeformat, None)
-    # 11 dated tie edges, none parallel in this fixture: 11 edges of one tie each; t10 is undated
-    assert counts == {"nodes": 8, "edges": 11, "ties": 11, "undated": 1}
+    # 11 dated tie edges, none parallel in this fixture: 11 edges of one tie each, holding 9 ties (the
+    # exercise t3 is on three pairs, counted once); t10 is undated
+    assert counts == {"nodes": 8, "edges": 11, "ties": 9, "undated": 1}
     for key, spells in SPELLS.items():
         assert back["edges"][key]["spells"] == [spells[column]], key
     t4 = back["edges"]["TUR>UZB:arms_transfer"]
@@ -71,13 +73,15 @@ def test_gexf_round_trip_edges_spells_and_attributes(graph, tmp_path, timeformat
     assert back["edges"]["AZE-TUR:alliance_treaty"]["attrs"]["open"] is True  # no end known
     tie_ids = {i for e in back["edges"].values() for i in e["attrs"]["tie_ids"].split(";")}
     assert tie_ids == {d["tie_id"] for *_, d in graph.edges(data=True) if d["date"]}
-    # nodes appear with their first dated tie; RUS and ots are there, isolates are not
+    # nodes appear with their first dated tie; every node of the graph is written
     first = {"date": {"TUR": "2014-01-01", "KGZ": "2019-01-01", "UZB": "2018-01-01"},
              "double": {"TUR": "2014.0", "KGZ": "2019.0", "UZB": "2018.0"}}[timeformat]
     for node, start in first.items():
         assert back["nodes"][node]["spells"] == [(start, None)]
     assert back["nodes"]["TUR"]["label"] == "Türkiye"
-    assert set(back["nodes"]) == {"TUR", "AZE", "KAZ", "KGZ", "UZB", "TKM", "RUS", "ots"}
+    assert set(back["nodes"]) == {"TUR", "AZE", "KAZ", "KGZ", "UZB", "TKM", "RUS", "ots"} == set(graph.nodes)
+    assert all(e["weight"] == e["attrs"]["ties"] == len(e["attrs"]["tie_ids"].split(";"))
+               for e in back["edges"].values())
 
 
 def test_gexf_structure(graph, tmp_path):
@@ -115,7 +119,7 @@ def test_networkx_reads_the_gexf_back(data, tmp_path):
 def test_undated_ties_can_be_kept(graph, tmp_path):
     path = tmp_path / "all.gexf"
     counts = write_gexf(graph, path, include_undated=True)
-    assert (counts["undated"], counts["edges"], counts["ties"]) == (0, 12, 12)
+    assert (counts["undated"], counts["edges"], counts["ties"]) == (0, 12, 10)  # every tie of the fixture
     undated = read_gexf(path)["edges"]["KGZ-TUR:defense_meeting"]
     assert (undated["spells"], undated["attrs"]["undated"], undated["attrs"]["first"]) == ([], 1, "")
     assert edge_spell({"date": None}) is None
@@ -162,7 +166,7 @@ def test_parallel_ties_become_one_edge_per_pair_direction_and_type(parallel, tmp
     data, graph = parallel
     counts = write_gexf(graph, tmp_path / "p.gexf", coverage=data.coverage)
     edges = read_gexf(tmp_path / "p.gexf")["edges"]
-    assert counts == {"nodes": 2, "edges": 3, "ties": 6, "undated": 0}
+    assert counts == {"nodes": 5, "edges": 3, "ties": 6, "undated": 0}  # every actor, tied or not
     dca = edges["AZE-TUR:defense_cooperation_agreement"]
     # 2015..2018 and 2017-03..2020 overlap: one spell; 2023-06-15..2026 stays apart
     assert dca["spells"] == [("2015-01-01", "2020-12-31"), ("2023-06-15", "2026-12-31")]
@@ -200,7 +204,7 @@ def test_graphml_one_edge_per_pair_accounts_for_every_tie(parallel, tmp_path):
 
 
 def test_csv_round_trip_for_gephi(graph, tmp_path):
-    result = write_gephi_csv(graph, tmp_path / "csv")
+    result = write_gephi_csv(graph, tmp_path / "csv", timeformat="double")
     nodes = pd.read_csv(result["nodes"], keep_default_na=False)
     edges = pd.read_csv(result["edges"], keep_default_na=False)
     assert list(nodes.columns) == ["Id", "Label", "kind", "country", "aliases", "timeset"]
@@ -210,7 +214,7 @@ def test_csv_round_trip_for_gephi(graph, tmp_path):
     assert set(edges["Id"]) == set(SPELLS) | {"AZE-KAZ:joint_exercise", "KAZ-TUR:joint_exercise",
                                               "KAZ-RUS:joint_exercise", "KGZ-UZB:intelligence_protocol",
                                               "TUR>ots:membership"}
-    assert (result["undated"], result["ties"]) == (1, 11)
+    assert (result["undated"], result["ties"]) == (1, 9)
     by_id = edges.set_index("Id")
     t4 = by_id.loc["TUR>UZB:arms_transfer"]
     assert (t4["Source"], t4["Target"], t4["Type"], t4["Weight"], t4["Kind"], t4["timeset"]) == (
@@ -247,29 +251,81 @@ def test_csv_writes_both_files_or_neither(graph, tmp_path, monkeypatch):
     monkeypatch.setattr(pd.DataFrame, "to_csv", failing)
     with pytest.raises(OSError):
         csv_tables.write_gephi_csv(graph, tmp_path / "out")
-    assert list((tmp_path / "out").iterdir()) == []  # no nodes.csv without edges.csv, no temp file
+    out = tmp_path / "out"
+    assert not out.exists() or list(out.iterdir()) == []  # no nodes.csv without edges.csv, no temp file
 
 
 def test_export_commands(runner, tmp_path):
     gexf_path = tmp_path / "ties.gexf"
     result = runner.invoke(app, ["export", "gexf", str(gexf_path), "-d", str(FIXTURE), "--level", "state"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == (f"Wrote {gexf_path}: 8 nodes, 11 edges holding 11 tie edges from 10 ties "
-                                     "(1 undated tie edge left out)")
+    # the window: the fixture's first tie (2014, after 1992) to the last year a tie starts (2019)
+    assert result.stdout.strip() == (f"Wrote {gexf_path} ({size_text(gexf_path)}): 8 nodes, 11 edges, 9 ties, "
+                                     "timeline 2014-2019 (1 undated tie left out)")
+    assert result.stderr == ""  # no progress bar when stderr is not a terminal
     assert len(read_gexf(gexf_path)["edges"]) == 11
     out = tmp_path / "tables"
     result = runner.invoke(app, ["export", "csv", str(out), "-d", str(FIXTURE), "--undated"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == (f"Wrote {out / 'nodes.csv'} (9 nodes) and {out / 'edges.csv'} "
-                                     "(12 edges holding 12 tie edges) from 10 ties")
+    nodes, edges = out / "nodes.csv", out / "edges.csv"
+    assert result.stdout.strip() == (f"Wrote {nodes} and {edges} ({size_text(nodes, edges)}): 9 nodes, 12 edges, "
+                                     "10 ties, timeline 2014-2019")
     graphml_path = tmp_path / "ties.graphml"
     result = runner.invoke(app, ["export", "graphml", str(graphml_path), "-d", str(FIXTURE)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == f"Wrote {graphml_path}: 9 nodes, 9 edges holding 12 tie edges from 10 ties"
+    # GraphML has no timeline: every tie unless --from/--to ask for a window
+    assert result.stdout.strip() == f"Wrote {graphml_path} ({size_text(graphml_path)}): 9 nodes, 9 edges, 10 ties"
+    result = runner.invoke(app, ["export", "graphml", str(graphml_path), "-d", str(FIXTURE), "--from", "2019"])
+    # in force in 2019: the open standing ties t1 (2015), t7 (2014), t9 (2015), the 2019 ties t5 and t6, and
+    # the undated t10 (GraphML keeps undated ties); each on a pair of its own
+    assert result.stdout.strip().endswith(": 9 nodes, 6 edges, 6 ties, timeline 2019-2019")
     result = runner.invoke(app, ["export", "gexf", str(gexf_path), "-d", str(FIXTURE), "--timeformat", "decade"])
     assert result.exit_code == 2
     assert result.stderr == ("Error: tiegraph export gexf: Invalid value for '--timeformat': Value error, "
                              "'decade' is not one of 'date', 'double'. (see 'tiegraph export gexf --help')\n")
+
+
+def test_window_clips_the_timeline_and_keeps_every_actor(runner, tmp_path):
+    path = tmp_path / "w.gexf"
+    result = runner.invoke(app, ["export", "gexf", str(path), "-d", str(FIXTURE), "--level", "state",
+                                 "--from", "2016", "--to", "2018"])
+    assert result.exit_code == 0, result.output
+    back = read_gexf(path)
+    edges = back["edges"]
+    # in force in 2016-2018: the 2015 alliance (no end: to the window's end), the 2016-05..2018 agreement,
+    # the 2017 exercise, the 2018 sale and exercise, the 2014 training and 2015 membership (open)
+    assert edges["AZE-TUR:alliance_treaty"]["spells"] == [("2016-01-01", "2018-12-31")]
+    assert edges["KAZ-TUR:defense_cooperation_agreement"]["spells"] == [("2016-05-01", "2018-12-31")]
+    assert edges["TUR>UZB:arms_transfer"]["spells"] == [("2018-01-01", "2018-12-31")]
+    assert "AZE-KAZ:defense_meeting" not in edges and "KGZ-UZB:intelligence_protocol" not in edges  # 2019
+    starts = [s for e in edges.values() for s, _ in e["spells"]] + [
+        s for n in back["nodes"].values() for s, _ in n["spells"]]
+    ends = [e for x in [*edges.values(), *back["nodes"].values()] for _, e in x["spells"]]
+    assert (min(starts), max(ends)) == ("2016-01-01", "2018-12-31") and None not in ends
+    # KGZ's ties are in 2019 or undated: still a node, over the whole window
+    assert back["nodes"]["KGZ"]["spells"] == [("2016-01-01", "2018-12-31")]
+    assert set(back["nodes"]) == set(build_graph(load_dataset(FIXTURE), level="state").nodes)
+    result = runner.invoke(app, ["export", "gexf", str(path), "-d", str(FIXTURE), "--from", "2019", "--to", "2015"])
+    assert (result.exit_code, result.stderr) == (2, "Error: year range 2019-2015 is empty\n")
+
+
+def test_csv_and_gexf_agree_on_nodes_edges_and_time(runner, tmp_path):
+    for args in ([], ["--timeformat", "double"], ["--from", "2017"]):
+        gexf_path, out = tmp_path / "t.gexf", tmp_path / "csv"
+        for command, target in (("gexf", gexf_path), ("csv", out)):
+            result = runner.invoke(app, ["export", command, str(target), "-d", str(FIXTURE), *args])
+            assert result.exit_code == 0, result.output
+        back = read_gexf(gexf_path)
+        nodes = pd.read_csv(out / "nodes.csv", keep_default_na=False).set_index("Id")
+        edges = pd.read_csv(out / "edges.csv", keep_default_na=False).set_index("Id")
+        assert set(nodes.index) == set(back["nodes"]) and set(edges.index) == set(back["edges"]), args
+        for node, data in back["nodes"].items():
+            assert nodes.loc[node, "timeset"] == timeset(data["spells"]), (args, node)
+        for edge, data in back["edges"].items():
+            assert edges.loc[edge, "timeset"] == timeset(data["spells"]), (args, edge)
+            assert edges.loc[edge, "Weight"] == data["weight"] == data["attrs"]["ties"], (args, edge)
+    assert back["timeformat"] == "date"  # one default for both
+    assert edges.loc["AZE-TUR:joint_exercise", "timeset"] == "<[2017-09-12, 2017-09-12]>"
 
 
 def test_characters_xml_cannot_carry_never_break_the_files(graph, tmp_path):
@@ -284,3 +340,32 @@ def test_characters_xml_cannot_carry_never_break_the_files(graph, tmp_path):
     for name in ("bad.gexf", "bad.graphml", "tie.graphml"):
         text = etree.tostring(etree.parse(str(tmp_path / name)), encoding="unicode")  # well-formed
         assert "nul\ufffdesc\ufffdend" in text and "\x00" not in text and "\x1b" not in text, name
+
+
+def test_progress_bar_with_labelled_units_on_a_terminal(tmp_path):
+    """On a terminal (a pseudo-terminal here) stderr shows the bar, counting edges; stdout says what was written."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    primary, secondary = pty.openpty()
+    path = tmp_path / "t.graphml"
+    done = subprocess.run([sys.executable, "-m", "tiegraph.cli", "export", "graphml", str(path), "-d", str(FIXTURE),
+                           "--per-tie"], stderr=secondary, stdout=subprocess.PIPE, text=True, timeout=120,
+                          env={**os.environ, "COLUMNS": "100", "TERM": "xterm"})
+    os.close(secondary)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the terminal closed
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(primary)
+    assert done.returncode == 0, shown
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown.decode("utf-8", "replace"))
+    assert "writing GraphML" in text and "12/12 edges" in text, text
+    assert done.stdout.startswith(f"Wrote {path} (") and "12 edges, 10 ties" in done.stdout

@@ -1,14 +1,16 @@
-"""Gephi's own importer takes the GEXF and GraphML exports whole.
+"""Gephi's own importer takes the GEXF, GraphML and CSV exports whole, every actor and every tie.
 
 One JVM run of tests/gephi/GephiImport.java (gephi-toolkit 0.10.1 from Maven
-Central, headless) imports seven files -- the bundled data as GEXF (dates and
-years), GraphML and the edges table of the CSV export, and the bundled data +
-the full DCAD and MME imports as GEXF, GraphML and CSV edges -- and reports
-what Gephi kept.  For each: no SEVERE issue and
-no exception; every node and edge written is in Gephi's graph; the ``ties``
-Gephi holds add up to every tie edge of the graph and ``tie_ids`` name every
-tie; the GEXF's time bounds are the earliest start and the latest end of the
-ties (computed here from the dates, not from the exporter).
+Central, headless) imports seven exports written by the real commands with
+their defaults -- the bundled data as GEXF (dates and years), GraphML and the
+CSV tables (nodes.csv + edges.csv), and the bundled data + the full DCAD and
+MME imports as GEXF, GraphML and CSV -- and reports what Gephi kept.  For each:
+no SEVERE issue and no exception; every actor is a node (the bundled data's
+HUN, ISR, UKR, nato … too, whose ties are all undated); every edge written is
+in Gephi's graph and its weight is its ``ties``; the ``ties`` Gephi holds add
+up to every tie edge in the window and ``tie_ids`` name every tie; the time
+bounds are the analysis window (first year all six Turkic states exist -- COW
+state system -- to the last year a tie starts), computed here from the data.
 
 The jar (about 80 MB) is resolved by Maven into ~/.m2 the first time (about
 40 s on a fresh machine), then reused.  DCAD + MME are imported in full (5,440
@@ -30,13 +32,11 @@ import pytest
 from helpers import REPO, SHARED
 
 from tiegraph.cli import app
-from tiegraph.commands.common import load
-from tiegraph.exports.csv_tables import write_gephi_csv
+from tiegraph.commands.common import DEFAULT_SCOPE, load
 from tiegraph.exports.edges import orient
-from tiegraph.exports.gexf import read_gexf, write_gexf
-from tiegraph.exports.graphml import write_graphml
+from tiegraph.exports.gexf import read_gexf
 from tiegraph.graph.build import build_graph
-from tiegraph.model.dates import PartialDate
+from tiegraph.model.statesystem import state_system
 from tiegraph.store.jvm import default_home, locked
 
 GEPHI = Path(__file__).parent / "gephi"
@@ -82,7 +82,7 @@ def run_gephi(files: list[Path]) -> dict[str, dict]:
             current["issues"].append(tuple(rest.split("\t", 1)))
         elif tag == "EXCEPTION":
             current["exceptions"].append(rest)
-        elif tag in ("NODES", "EDGES", "DIRECTED", "TYPES", "TIES", "TIE_IDS"):
+        elif tag in ("NODES", "EDGES", "DIRECTED", "TYPES", "TIES", "TIE_IDS", "WEIGHT_MISMATCH"):
             current[tag.lower()] = int(rest)
         elif tag == "TIMEFORMAT":
             current["timeformat"] = rest
@@ -96,21 +96,22 @@ def _ms(day: tuple[int, int, int]) -> float:
     return calendar.timegm(dt.date(*day).timetuple()) * 1000.0
 
 
-def expected_bounds(graph, timeformat: str) -> tuple[float, float]:
-    """Earliest start and latest finite end of the dated ties, in Gephi's units (ms for dates, years)."""
-    lows, highs = [], []
-    for _, _, d in graph.edges(data=True):
-        if not d.get("date"):
-            continue
-        start = PartialDate.parse(d["date"])
-        end = PartialDate.parse(d["end"]) if d.get("end") else (start if d["temporal"] == "event" else None)
-        if timeformat == "double":
-            lows.append(float(start.year))
-            highs += [float(start.year)] + ([float(end.year)] if end else [])
-        else:
-            lows.append(_ms(start.earliest()))
-            highs += [_ms(start.earliest())] + ([_ms(end.latest())] if end else [])
-    return min(lows), max(highs)
+def analysis_window(data) -> tuple[int, int]:
+    """First year every default-scope state exists (COW) to the last year a tie starts."""
+    return (state_system().first_common_year(DEFAULT_SCOPE), max(t.year for t in data.ties if t.year is not None))
+
+
+def in_window(tie, window: tuple[int, int]) -> bool:
+    """A dated tie in force at some time of the window (an open standing tie: from its start on)."""
+    last = tie.end.year if tie.end else (tie.year if tie.tie_type.temporal == "event" else None)
+    return tie.year is not None and tie.year <= window[1] and (last is None or last >= window[0])
+
+
+def expected_bounds(window: tuple[int, int], timeformat: str) -> tuple[float, float]:
+    """The window in Gephi's units (ms for dates, years)."""
+    if timeformat == "double":
+        return float(window[0]), float(window[1])
+    return _ms((window[0], 1, 1)), _ms((window[1], 12, 31))
 
 
 def dated(graph) -> list[dict]:
@@ -119,7 +120,7 @@ def dated(graph) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
-    """(path, kind, graph, timeformat) of every file Gephi imports."""
+    """(path, kind, expected graph, timeformat, actors, window) of every file Gephi imports."""
     from typer.testing import CliRunner
 
     tmp = tmp_path_factory.mktemp("gephi")
@@ -129,36 +130,43 @@ def exported(tmp_path_factory):
         result = runner.invoke(app, ["import", source, str(path), "--into", str(tmp / source)])
         assert result.exit_code == 0, result.output
     files = []
-    for name, data in (("bundled", load(None)), ("all", load([REPO / "data", tmp / "dcad", tmp / "mme"]))):
-        graph = build_graph(data)
-        for timeformat in (("date", "double") if name == "bundled" else ("date",)):
-            path = tmp / f"{name}-{timeformat}.gexf"
-            write_gexf(graph, path, timeformat=timeformat, coverage=data.coverage)
-            files.append((path, "gexf", graph, timeformat))
-        path = tmp / f"{name}.graphml"
-        write_graphml(graph, path, coverage=data.coverage)
-        files.append((path, "graphml", graph, None))
-        write_gephi_csv(graph, tmp / f"{name}-csv", timeformat="double", coverage=data.coverage)
-        files.append((tmp / f"{name}-csv" / "edges.csv", "csv", graph, "double"))
+    for name, dirs in (("bundled", [REPO / "data"]), ("all", [REPO / "data", tmp / "dcad", tmp / "mme"])):
+        data = load(dirs)
+        window = analysis_window(data)
+        graph = build_graph(data, [t for t in data.ties if t.year is None or in_window(t, window)])
+        every_tie = build_graph(data)  # GraphML has no timeline: every tie
+        args = [a for d in dirs for a in ("--data", str(d))]
+        exports = [("gexf", tmp / f"{name}-date.gexf", [], "date")]
+        if name == "bundled":
+            exports.append(("gexf", tmp / f"{name}-double.gexf", ["--timeformat", "double"], "double"))
+        exports += [("graphml", tmp / f"{name}.graphml", [], None), ("csv", tmp / f"{name}-csv", [], "date")]
+        for kind, path, extra, timeformat in exports:
+            result = runner.invoke(app, ["export", kind, str(path), *args, *extra])
+            assert result.exit_code == 0, result.output
+            assert (f"timeline {window[0]}-{window[1]}" in result.stdout) == (kind != "graphml")
+            target = path / "edges.csv" if kind == "csv" else path
+            files.append((target, kind, every_tie if kind == "graphml" else graph, timeformat, len(data.actors),
+                          window))
     written = {path: read_gexf(path) for path, kind, *_ in files if kind == "gexf"}
     return files, run_gephi([f[0] for f in files]), data.coverage, written
 
 
-def test_gephi_keeps_every_tie(exported):
+def test_gephi_keeps_every_actor_and_every_tie(exported):
     files, reports, _, gexfs = exported
     assert len(files) == 7
-    for path, kind, graph, timeformat in files:
+    for path, kind, graph, timeformat, actors, window in files:
         report = reports[str(path)]
         severe = [i for i in report["issues"] if i[0] in ("SEVERE", "CRITICAL")]
         assert (severe, report["exceptions"]) == ([], []), path.name
+        assert report["nodes"] == actors == graph.number_of_nodes(), path.name  # undated ties' actors too
+        assert report["weight_mismatch"] == 0, path.name  # an edge's weight is its number of ties
         ties = [d for *_, d in graph.edges(data=True)] if kind == "graphml" else dated(graph)
-        assert report["ties"] == len(ties), path.name  # every tie edge is in one of Gephi's edges
+        assert report["ties"] == len(ties), path.name  # every tie edge is in one of Gephi's edges, once
         assert report["tie_ids"] == len({d["tie_id"] for d in ties}), path.name
         if kind == "graphml":
-            assert report["nodes"] == graph.number_of_nodes(), path.name
             assert report["edges"] == len({frozenset(e) for e in graph.edges()}), path.name
             continue
-        if kind == "csv":  # the same edges as the GEXF of the same data (nodes: their ends)
+        if kind == "csv":  # the same nodes and edges as the GEXF of the same data
             written = gexfs[path.parent.parent / path.parent.name.replace("-csv", "-date.gexf")]
         else:
             written = gexfs[path]
@@ -167,8 +175,10 @@ def test_gephi_keeps_every_tie(exported):
         directed = {(*orient(a, b, d)[:2], d["type"]) for a, b, d in graph.edges(data=True)
                     if d.get("date") and d["directed"]}
         assert report["directed"] == len(directed) > 0, path.name
-        assert report["timeformat"] == timeformat.upper(), path.name
-        assert report["bounds"] == pytest.approx(expected_bounds(graph, timeformat)), path.name
+        # Gephi's spreadsheet importer leaves the workspace's time format at DOUBLE, reading a date as
+        # milliseconds since 1970: the same instants as the GEXF, shown as numbers
+        assert report["timeformat"] == (timeformat.upper() if kind == "gexf" else "DOUBLE"), path.name
+        assert report["bounds"] == pytest.approx(expected_bounds(window, timeformat)), path.name
 
 
 def test_the_real_data_file_is_a_size_gephi_handles(exported):

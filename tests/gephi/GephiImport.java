@@ -15,6 +15,7 @@ import org.gephi.io.importer.api.ImportController;
 import org.gephi.io.importer.api.Issue;
 import org.gephi.io.importer.plugin.file.spreadsheet.AbstractImporterSpreadsheet;
 import org.gephi.io.processor.plugin.DefaultProcessor;
+import org.gephi.io.processor.plugin.MergeProcessor;
 import org.gephi.project.api.ProjectController;
 import org.gephi.project.api.Workspace;
 import org.openide.util.Lookup;
@@ -22,11 +23,13 @@ import org.openide.util.Lookup;
 /**
  * Imports each file given on the command line with Gephi's own importer (gephi-toolkit, headless),
  * as Gephi's "Open graph file" does with its default settings (a .csv: as an edges table with
- * interval times, see below), into a workspace of its own,
+ * interval times, see below; an edges.csv with a nodes.csv beside it: both tables, merged into one
+ * graph as when both files are opened together), into a workspace of its own,
  * and prints what Gephi kept, one tab-separated line per fact:
  *
  *   FILE path | NODES n | EDGES n | DIRECTED n | TYPES n (edge types, i.e. GEXF kinds) |
  *   TIES sum of the edge column "ties" (-1 without one) | TIE_IDS distinct ids in the column "tie_ids" |
+ *   WEIGHT_MISMATCH edges whose weight differs from their "ties" |
  *   TIMEFORMAT f | BOUNDS low high (milliseconds since 1970 for dates; run with -Duser.timezone=UTC) |
  *   ISSUE level message (every issue of the import report) | EXCEPTION text | END
  *
@@ -44,13 +47,22 @@ public class GephiImport {
                 Workspace workspace = projects.newWorkspace(projects.getCurrentProject());
                 File file = new File(path);
                 Container container;
+                File nodesFile = new File(file.getParentFile(), "nodes.csv");
+                if (path.endsWith("edges.csv") && nodesFile.isFile()) {
+                    Container nodes = spreadsheet(importer, nodesFile);
+                    Container edges = spreadsheet(importer, file);
+                    for (Container part : new Container[] {nodes, edges}) {
+                        for (Issue issue : part.getReport().getIssuesList(Integer.MAX_VALUE)) {
+                            System.out.println("ISSUE\t" + issue.getLevel() + "\t" + oneLine(issue.getMessage()));
+                        }
+                    }
+                    importer.process(new Container[] {nodes, edges}, new MergeProcessor(), workspace);
+                    describe(graphs.getGraphModel(workspace));
+                    System.out.println("END");
+                    continue;
+                }
                 if (path.endsWith(".csv")) {
-                    // an edges table, read as Gephi's spreadsheet wizard reads it once "Time representation:
-                    // Intervals" is chosen (the timeset column holds intervals; the default is timestamps)
-                    AbstractImporterSpreadsheet csv = (AbstractImporterSpreadsheet) importer.getFileImporter(file);
-                    csv.setFile(file);
-                    csv.setTimeRepresentation(TimeRepresentation.INTERVAL);
-                    container = importer.importFile(file, csv);
+                    container = spreadsheet(importer, file);
                 } else {
                     container = importer.importFile(file);
                 }
@@ -72,6 +84,15 @@ public class GephiImport {
         System.exit(0);  // the toolkit leaves non-daemon threads behind
     }
 
+    /** A CSV table read as Gephi's spreadsheet wizard reads it once "Time representation: Intervals" is
+     *  chosen (the timeset column holds intervals; the default is timestamps). */
+    private static Container spreadsheet(ImportController importer, File file) throws Exception {
+        AbstractImporterSpreadsheet csv = (AbstractImporterSpreadsheet) importer.getFileImporter(file);
+        csv.setFile(file);
+        csv.setTimeRepresentation(TimeRepresentation.INTERVAL);
+        return importer.importFile(file, csv);
+    }
+
     private static void describe(GraphModel model) {
         Graph graph = model.getGraph();
         Column ties = model.getEdgeTable().getColumn("ties");
@@ -79,6 +100,7 @@ public class GephiImport {
         Set<String> ids = new HashSet<>();
         long directed = 0;
         long tieSum = ties == null ? -1 : 0;
+        long mismatch = 0;
         for (Edge edge : graph.getEdges()) {
             if (edge.isDirected()) {
                 directed++;
@@ -86,6 +108,9 @@ public class GephiImport {
             if (ties != null) {
                 Object value = edge.getAttribute(ties);
                 tieSum += value == null ? 0 : ((Number) value).longValue();
+                if (value == null || edge.getWeight() != ((Number) value).doubleValue()) {
+                    mismatch++;
+                }
             }
             if (tieIds != null && edge.getAttribute(tieIds) != null) {
                 for (String id : edge.getAttribute(tieIds).toString().split(";")) {
@@ -100,6 +125,7 @@ public class GephiImport {
         System.out.println("TYPES\t" + model.getEdgeTypeCount());
         System.out.println("TIES\t" + tieSum);
         System.out.println("TIE_IDS\t" + (tieIds == null ? -1 : ids.size()));
+        System.out.println("WEIGHT_MISMATCH\t" + mismatch);
         System.out.println("TIMEFORMAT\t" + model.getTimeFormat());
         System.out.println("BOUNDS\t" + bounds.getLow() + "\t" + bounds.getHigh());
     }
