@@ -158,7 +158,8 @@ def _alternation(table: dict[str, Any]) -> re.Pattern[str]:
     if not names:
         return re.compile(r"(?!)")
     body = "|".join(re.escape(n) for n in names)
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w])")
+    # a hyphen may join names ("the Türkiye-Azerbaijan-Georgia meeting"), a letter may not
+    return re.compile(rf"(?<![\w])(?:{body})(?![\w])")
 
 
 @cache

@@ -37,6 +37,8 @@ _EQUIPMENT = re.compile(r"(?:-made|\s+(?:(?!purchas|bought|acquir|order|import|r
 _INSTITUTION = re.compile(r"\s+(?:\w+\s+){0,2}?(?:institutions|academ(?:y|ies)|model|schools?|universit(?:y|ies))", re.I)
 _TRAINEES = re.compile(r"\s+(?:\w+\s+){0,1}?(?:cadets|trainees|officers|servicemen|personnel|soldiers|"
                        r"defenders)", re.I)
+_SELL = re.compile(r"\s+(?:\w+\s+)?(?:sold|sells|exported|exports|supplied|supplies|delivered|handed over|hands over|"
+                   r"donated|transferred|gave|gifted)\b", re.I)
 _BUY = re.compile(r"\b(?:purchas|bought|buy|acquir|order|import|receiv|procur|introduced|rel(?:y|ied|ies)\b|"
                   r"entered service)", re.I)
 
@@ -69,9 +71,13 @@ def unique(items: Any) -> tuple[str, ...]:
 _OPPOSED_AFTER = re.compile(r"\s*(?:occupation|aggression|forces attacked|attacks?\b|invasion)")
 
 
+_OPPOSED_BEFORE = re.compile(rf"\b(?:{'|'.join(OPPONENT)})\s+(?:the\s+)?(?:[a-z-]+\s+)?$")
+
+
 def opponent(text: str, mention: Mention) -> bool:
-    """A name of an opponent, not a party: "against Armenia", "from Armenian occupation"."""
-    return after(text, mention, OPPONENT) or bool(_OPPOSED_AFTER.match(text, mention.end))
+    """A name of an opponent, not a party: "against (neighbouring) Tajikistan", "from Armenian occupation"."""
+    return bool(_OPPOSED_BEFORE.search(text[max(0, mention.start - 40):mention.start])
+                or _OPPOSED_AFTER.match(text, mention.end))
 
 
 def after(text: str, mention: Mention, words: tuple[str, ...]) -> bool:
@@ -109,6 +115,8 @@ def transfer_pairs(tie_type: str, text: str, mentions: list[Mention], gaz: Gazet
     if supplier is None:
         supplier = next((m.actor for m in mentions if m.form in ("demonym", "capital", "name") and m.kind == "state"
                          and _EQUIPMENT.match(text, m.end)), None)
+    if supplier is None:  # "Turkey handed over military equipment to Kyrgyzstan": the subject of a verb of giving
+        supplier = next((m.actor for m in mentions if m.kind in ("state", "company") and _SELL.match(text, m.end)), None)
     if supplier is None and weapons:
         supplier = gaz.maker_country(weapons[0][2])
     if supplier is None:
@@ -119,7 +127,8 @@ def transfer_pairs(tie_type: str, text: str, mentions: list[Mention], gaz: Gazet
     # a company of the supplier's country named in the sentence is the party ("TAI sold …"); for licensed
     # production, the maker of the named system is the licensor
     company = next((m.actor for m in mentions if m.kind == "company" and gaz.countries.get(m.actor) == supplier
-                    and not text.startswith("-made", m.end)), None)  # "Baykar-made": the maker, not the seller
+                    and not text.startswith("-made", m.end)  # "Baykar-made", "Baykar Akinci": the maker, not the seller
+                    and not any(0 <= at - m.end <= 2 for at, _, _ in weapons)), None)
     if company is None and tie_type == "licensed_production" and weapons and weapons[0][2] in gaz.countries:
         company = weapons[0][2] if gaz.countries[weapons[0][2]] == supplier else None
     supplier = company or supplier
@@ -127,7 +136,7 @@ def transfer_pairs(tie_type: str, text: str, mentions: list[Mention], gaz: Gazet
         targets = [m.actor for m in mentions if m.kind == "state" and m.actor != supplier
                    and (after(text, m, ("in", "and", ",")) or m.form == "name")]
     else:
-        targets = [m.actor for m in mentions if m.kind == "state" and m.actor != supplier
+        targets = [m.actor for m in mentions if m.kind == "state" and m.actor != supplier and m.form != "group"
                    and not after(text, m, ("from",)) and not opponent(text, m)
                    and not _EQUIPMENT.match(text, m.end)]
         buyers = [m.actor for group in lists(text, mentions) for m in group
@@ -160,6 +169,9 @@ def _buys(text: str, end: int) -> bool:
 
 
 def _training(text: str, mentions: list[Mention], ctx: Context) -> list[tuple[tuple[str, str], dict[str, Any]]]:
+    if re.search(r"\beach other[’']s\b", text):  # "Kazakh and Uzbek service members study at each other's …"
+        pair = unique(m.actor for m in mentions if m.kind == "state")[:2]
+        return [((pair[0], pair[1]), {}), ((pair[1], pair[0]), {})] if len(pair) == 2 else []
     trainer = next((m.actor for m in mentions if _INSTITUTION.match(text, m.end) or
                     (m.kind == "state" and after(text, m, ("held in", "in")) and "seminar" in text.lower())), None)
     if trainer is None:

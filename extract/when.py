@@ -48,7 +48,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("weekday", re.compile(r"\b(?:on\s+|On\s+|last\s+)?(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|"
                            r"Saturday|Sunday)\b")),
     ("rel", re.compile(r"\b(?P<rel>last year|the previous year|a year ago|the past year|this year|the current year|"
-                       r"earlier this year|last month|this month|earlier this month|last week|this week|"
+                       r"earlier this year|next year|the coming year|last month|this month|earlier this month|next month|"
+                       r"last week|this week|"
                        r"yesterday|today|the day before)\b", re.I)),
 ]
 #: a year right after these words is not the event's date
@@ -91,10 +92,14 @@ def _relative(kind: str, ref: PartialDate) -> PartialDate | None:
         return _make(ref.year - 1)
     if kind in ("this year", "the current year", "earlier this year"):
         return _make(ref.year)
+    if kind in ("next year", "the coming year"):
+        return _make(ref.year + 1)
     if ref.month is None:
         return None
     if kind in ("this month", "earlier this month"):
         return _make(ref.year, ref.month)
+    if kind == "next month":
+        return _make(ref.year + 1, 1) if ref.month == 12 else _make(ref.year, ref.month + 1)
     if kind == "last month":
         return _make(ref.year - 1, 12) if ref.month == 1 else _make(ref.year, ref.month - 1)
     if ref.day is None:
