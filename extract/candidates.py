@@ -68,9 +68,8 @@ def slug(text: str) -> str:
 
 
 def _merge(into: Hit, other: Hit) -> None:
-    if TIE_TYPES[into.type].directed:
-        pass
-    else:
+    """Fold ``other`` into ``into``: participants joined, the better date kept, every sentence a source."""
+    if not TIE_TYPES[into.type].directed:  # a directed pair is the merge key: never widened
         into.participants = tuple(dict.fromkeys((*into.participants, *other.participants)))
     if other.date is not None and (into.date is None or _HOW_RANK[other.date_how] < _HOW_RANK[into.date_how]
                                    or (other.date.year == into.date.year and other.date_how == into.date_how

@@ -13,7 +13,7 @@ and all files change together (``exports.files.write_all_atomically``).
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,8 @@ def _dump(records: list[dict[str, Any]]) -> str:
     return yaml.safe_dump(records, sort_keys=False, allow_unicode=True, width=100000) if records else "[]\n"
 
 
-def _text(path: Path, text: str):
+def _text(text: str) -> Callable[[str], None]:
+    """A writer for ``write_all_atomically``: fills the temp file it is given with ``text``."""
     def write(tmp: str) -> None:
         Path(tmp).write_text(text, encoding="utf-8")
     return write
@@ -101,7 +102,7 @@ def _check_valid(files: dict[Path, str], into: Path) -> None:
 
 def write_files(files: dict[Path, str]) -> None:
     """All files or none (temp files renamed into place together)."""
-    write_all_atomically({path: _text(path, text) for path, text in files.items()})
+    write_all_atomically({path: _text(text) for path, text in files.items()})
 
 
 # --------------------------------------------------------------------------- review
