@@ -173,16 +173,22 @@ def _years(years: list[int]) -> str:
 
 
 def network_note(result: ThesisResult) -> str:
-    """In words, the snapshot years that get no network panel because no tie edge joins two scope actors."""
+    """In words: the datasets covering each drawn panel's year, and the snapshot years that get no panel
+    because no tie edge joins two scope actors in them."""
     from tiegraph.exports.plots import covering, network_panels
 
     drawn, empty = network_panels(result)
-    if not empty:
-        return ""
-    why = "; ".join(f"{y}: {', '.join(covering(result, y)) or 'no dataset'}" for y in empty)
-    lead = "No network panel" if not drawn else f"No panel for {_years(empty)}"
-    return (f"{lead}: no tie joins two actors of the scope in {'that year' if len(empty) == 1 else 'those years'} "
-            f"in the datasets covering {'it' if len(empty) == 1 else 'them'} ({why}).")
+
+    def who(year: int) -> str:
+        return f"{year}: {', '.join(covering(result, year)) or 'no dataset'}"
+
+    out = f"Covering datasets: {'; '.join(who(s.year) for s in drawn)}." if drawn else ""
+    if empty:
+        lead = "No network panel" if not drawn else f"No panel for {_years(empty)}"
+        out += (f"{' ' if out else ''}{lead}: no tie joins two actors of the scope in "
+                f"{'that year' if len(empty) == 1 else 'those years'} in the datasets covering "
+                f"{'it' if len(empty) == 1 else 'them'} ({'; '.join(who(y) for y in empty)}).")
+    return out
 
 
 def figures_section(result: ThesisResult) -> str:
@@ -225,8 +231,9 @@ def _verdict(result: ThesisResult) -> Section:
 
     verdict = result.verdict
     css = verdict.label.replace(" ", "-")
+    window = result.window_note or f"{result.span[0]}-{result.span[-1]}"
     body = (f'<div class="verdict {css}" id="verdict"><strong>Verdict — {esc(verdict.title)}</strong>'
-            f'{esc(verdict.reason)}<span class="window">Window {esc(result.window_note)}. Decided by the rates of '
+            f'{esc(verdict.reason)}<span class="window">Window {esc(window)}. Decided by the rates of '
             f"new ties below ({esc(filters(result)['rates'])}).</span></div>")
     return Section("verdict-section", "Verdict", body, heading=False)
 
@@ -276,10 +283,10 @@ def _report_sections(report: dict[str, Any], *, with_thesis: bool) -> list[Secti
         if (with_thesis and name in SHOWN_BY_THESIS) or not value or not isinstance(value, (dict, list)):
             continue
         anchor, title = f"report-{name.replace('_', '-')}", name.replace("_", " ")
-        if name == "filters":
-            body = filters_block(None, value)
+        if isinstance(value, dict):
+            body = filters_block(None, value) if name == "filters" else kv_table(value)
         else:
-            body = kv_table(value) if isinstance(value, dict) else table(value)
+            body = table(value)
         wide = isinstance(value, list) and (len(value[0]) > 3
                                             or any(len(str(v)) > 60 for row in value for v in row.values()))
         cards.append(f'<div id="{esc(anchor)}"{" class=wide" if wide else ""}><h3>{esc(title)}</h3>{body}</div>')

@@ -96,8 +96,9 @@ def test_network_panels_only_for_years_with_a_tie_and_name_the_covering_datasets
     assert len(figures(with_empty)["network"].axes) == 4
     caption = lxml.html.fromstring(render_html(load_dataset(FIXTURE), None, with_empty)).get_element_by_id(
         "figure-network").text_content()
-    assert caption.endswith("No panel for 2013: no tie joins two actors of the scope in that year in the datasets "
-                            "covering it (2013: no dataset).")
+    assert caption.endswith("Covering datasets: 2014: seeds; 2015: seeds; 2017: seeds; 2019: seeds. No panel for "
+                            "2013: no tie joins two actors of the scope in that year in the datasets covering it "
+                            "(2013: no dataset).")
     only_empty = dataclasses.replace(thesis, snapshots=(empty,))
     assert "network" not in figures(only_empty)
     page = lxml.html.fromstring(render_html(load_dataset(FIXTURE), None, only_empty))
@@ -182,6 +183,9 @@ def test_one_filters_block_shows_a_differing_value_twice_labelled(data, thesis):
     assert rows["years"][1].text_content() == f"{SIDES[0]}:2012-2020{SIDES[1]}:2014-2019"
     assert rows["include tentative"][1].text_content() == f"{SIDES[0]}:no{SIDES[1]}:yes"
     assert [k for k, tr in rows.items() if tr.get("class") == "differs"] == ["years", "include tentative"]
+    alone = lxml.html.fromstring(render_html(data, report, None))  # no thesis: the report's filters, once
+    assert [b.getparent().get("id") for b in alone.find_class("filters")] == ["report-filters"]
+    assert "years2014-2019" in [tr.text_content() for tr in alone.find_class("filters")[0].iter("tr")]
     only = lxml.html.fromstring(filters_block({"years": "2012-2020", "alpha": 0.05}, None))
     assert [tr.text_content() for tr in only.iter("tr")] == ["years2012-2020", "alpha0.050"]
 

@@ -9,9 +9,9 @@ never cut at the page's edge), long tables are folded with their row count,
 and the page asks for nothing outside itself.  A full-page screenshot is left
 in the test's tmp dir (``report.png``) for a person to look at.
 
-The height bound: the bundled report measured 7,153 px here (8.0 screens of
+The height bound: the bundled report measured 6,844 px here (7.6 screens of
 900 px; before the contents, folding and one filters block it was 20,554 px,
-22.8 screens).  The bound of 10 screens leaves about a quarter for data and
+22.8 screens).  The bound of 10 screens leaves about 30 % for data and
 wording to grow, and fails when any long table comes unfolded (the ties with
 their sources alone add about 9,700 px).  No Neo4j needed.
 """
