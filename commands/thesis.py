@@ -183,29 +183,25 @@ def terminal_tables(result: ThesisResult) -> dict[str, Any]:
 
 
 def plain_text(sections: dict[str, Any], *, title: str) -> str:
-    """Sections as aligned plain-text columns, as wide as they need: the evidence table has a dozen
-    columns that a terminal-width table would truncate (numbers right-aligned, text left-aligned)."""
+    """Sections as aligned plain-text columns (numbers right-aligned, text left-aligned), never a value
+    cut: the evidence table has a dozen columns, printed in parts when the terminal is narrower."""
+    from tiegraph.exports.layout import console, plain_columns, plain_pairs
+
     parts = [title]
     for name, value in sections.items():
         parts.append(f"\n{name.replace('_', ' ')}")
         if isinstance(value, dict):
-            width = max(len(k) for k in value)
-            parts += [f"  {k.ljust(width)}  {v}" for k, v in value.items()]
+            parts += plain_pairs([(k, str(v)) for k, v in value.items()], console().width)
             continue
         if not value:
             parts.append("  (none)")
             continue
         header = list(value[0])
         cells = [[str(row.get(h, "")) for h in header] for row in value]
-        widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(header)]
         numeric = [all(_numeric(c[i]) for c in cells) for i in range(len(header))]
-
-        parts += [_line(texts, widths, numeric) for texts in [header, *cells]]
+        # as wide as the terminal: a wider table in parts repeating its key columns (exports/layout.py)
+        parts += plain_columns(name.replace("_", " "), header, cells, numeric, width=console().width)
     return "\n".join(parts)
-
-
-def _line(texts: list[str], widths: list[int], numeric: list[bool]) -> str:
-    return "  " + "  ".join(t.rjust(w) if r else t.ljust(w) for t, w, r in zip(texts, widths, numeric)).rstrip()
 
 
 def _numeric(text: str) -> bool:

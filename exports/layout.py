@@ -28,7 +28,7 @@ Rich reads the width from the terminal or ``COLUMNS`` (80 when neither).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -67,10 +67,20 @@ def wrap_header(header: str, width: int) -> str:
     return "\n".join(lines)
 
 
+#: a word of numbers: "1.375", "[1.147,", "≤1/21", "-0.5)", "12,345"
+_NUMBER_WORD = re.compile(r"^[\[(]?[-+<>≤≥]?[\d.,/%]+[\]),;]*$")
+
+
+def unbreakable(cell: str) -> bool:
+    """A cell made only of numbers ("1.375 [1.147, 1.648]") is kept on one line: an interval is one value."""
+    return bool(cell.strip()) and all(_NUMBER_WORD.match(w) for w in cell.split())
+
+
 def min_width(header: str, cells: Sequence[str]) -> int:
-    """The narrowest a column can be without splitting a word of a cell or a piece of its header."""
-    words = [_len(w) for c in cells for w in c.split()] + [_len(p) for p in header_pieces(header)]
-    return max(words, default=1) or 1
+    """The narrowest a column can be without splitting a word of a cell (or a cell of numbers, see
+    ``unbreakable``) or a piece of its header."""
+    words = [_len(c) if unbreakable(c) else max((_len(w) for w in c.split()), default=0) for c in cells]
+    return max([*words, *(_len(p) for p in header_pieces(header))], default=1) or 1
 
 
 def natural_width(header: str, cells: Sequence[str]) -> int:
@@ -83,13 +93,15 @@ def table_width(widths: Sequence[int]) -> int:
     return sum(widths) + 3 * len(widths) + 1
 
 
-def fit(minimum: Sequence[int], natural: Sequence[int], width: int) -> list[int]:
+def fit(minimum: Sequence[int], natural: Sequence[int], width: int,
+        measure: Callable[[Sequence[int]], int] | None = None) -> list[int]:
     """Column widths for a table of at most ``width`` cells: natural if it fits, else the minimum
     plus the room left, given to the columns closest to their natural width first."""
-    if table_width(natural) <= width:
+    measure = measure or table_width
+    if measure(natural) <= width:
         return list(natural)
     widths = list(minimum)
-    room = width - table_width(widths)
+    room = width - measure(widths)
     for i in sorted(range(len(widths)), key=lambda i: natural[i] - minimum[i]):
         extra = max(0, min(room, natural[i] - widths[i]))
         widths[i] += extra
@@ -105,14 +117,20 @@ def key_columns(cells: Sequence[Sequence[str]], n_columns: int) -> int:
     return 1 if len(set(first)) == len(first) else 2
 
 
-def parts(minimum: Sequence[int], keys: int, width: int) -> list[list[int]]:
+def plain_width(widths: Sequence[int]) -> int:
+    """Width of a borderless table (``plain_columns``): indented two spaces, columns two spaces apart."""
+    return sum(widths) + 2 * len(widths)
+
+
+def parts(minimum: Sequence[int], keys: int, width: int,
+          measure: Callable[[Sequence[int]], int] = table_width) -> list[list[int]]:
     """The column indices of each part: the key columns, then as many more as fit (at least one)."""
-    if table_width(minimum) <= width or len(minimum) <= keys:
+    if measure(minimum) <= width or len(minimum) <= keys:
         return [list(range(len(minimum)))]
     groups: list[list[int]] = []
     current = list(range(keys))
     for i in range(keys, len(minimum)):
-        if len(current) > keys and table_width([minimum[j] for j in [*current, i]]) > width:
+        if len(current) > keys and measure([minimum[j] for j in [*current, i]]) > width:
             groups.append(current)
             current = list(range(keys))
         current.append(i)
@@ -145,7 +163,8 @@ def print_table(title: str, columns: Sequence[str], cells: Sequence[Sequence[str
         for i, w in zip(group, widths, strict=True):
             # fold is only a safety net: no word is wider than w, so nothing is folded or cut
             table.add_column(wrap_header(columns[i], w), width=w, justify="right" if numeric[i] else "left",
-                             no_wrap=all(" " not in row[i] for row in cells), overflow="fold")
+                             no_wrap=all(" " not in row[i] or unbreakable(row[i]) for row in cells),
+                             overflow="fold")
         for row in cells:
             table.add_row(*(row[i] for i in group))
         out.print(table)
@@ -153,15 +172,61 @@ def print_table(title: str, columns: Sequence[str], cells: Sequence[Sequence[str
 
 def vertical(title: str, columns: Sequence[str], cells: Sequence[Sequence[str]], width: int) -> str:
     """The table as one block per row ("column  value" lines, values wrapped at spaces only)."""
-    import textwrap
-
-    label = max(_len(c) for c in columns)
-    room = max(width - label - 4, 1)
     lines = [f"{title} (one block per row)"]
     for row in cells:
-        lines.append("")
-        for column, value in zip(columns, row, strict=True):
-            wrapped = textwrap.wrap(value, room, break_long_words=False, break_on_hyphens=False) or [""]
-            lines.append(f"  {column.ljust(label)}  {wrapped[0]}".rstrip())
-            lines += [f"  {'':{label}}  {more}" for more in wrapped[1:]]
+        lines += ["", *plain_pairs(list(zip(columns, row, strict=True)), width)]
     return "\n".join(lines) + "\n"
+
+
+def plain_columns(title: str, columns: Sequence[str], cells: Sequence[Sequence[str]], numeric: Sequence[bool],
+                  width: int) -> list[str]:
+    """A borderless table as lines: aligned columns (numbers right, text left), by the rules of
+    ``print_table``: text wraps at spaces, headers after '_', a table still too wide is printed in
+    parts repeating the key columns, the later ones under "title (continued)" (``title`` itself is
+    the caller's line above the first part)."""
+    minimum = [min_width(h, [row[i] for row in cells]) for i, h in enumerate(columns)]
+    natural = [max(minimum[i], natural_width(h, [row[i] for row in cells])) for i, h in enumerate(columns)]
+    lines: list[str] = []
+    for n, group in enumerate(parts(minimum, key_columns(cells, len(columns)), width, plain_width)):
+        widths = dict(zip(group, fit([minimum[i] for i in group], [natural[i] for i in group], width,
+                                     plain_width), strict=True))
+        if n:
+            lines += ["", f"{title} (continued)"]
+        header = {i: wrap_header(columns[i], widths[i]).split("\n") for i in group}
+        lines += _plain_rows(header, widths, {i: False for i in group})
+        for row in cells:
+            lines += _plain_rows({i: _wrap(row[i], widths[i]) for i in group}, widths,
+                                 {i: numeric[i] for i in group})
+    return lines
+
+
+def plain_pairs(pairs: Sequence[tuple[str, str]], width: int) -> list[str]:
+    """Key/value lines ("  key  value"), each value wrapped at spaces under itself."""
+    label = max((_len(k) for k, _ in pairs), default=0)
+    lines: list[str] = []
+    for key, value in pairs:
+        wrapped = _wrap(value, max(width - label - 4, 1))
+        lines.append(f"  {key.ljust(label)}  {wrapped[0]}".rstrip())
+        lines += [f"  {'':{label}}  {more}" for more in wrapped[1:]]
+    return lines
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` cells, broken at spaces only (a longer word stays whole;
+    a cell of numbers stays one line)."""
+    import textwrap
+
+    if unbreakable(text):
+        return [text]
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
+
+
+def _plain_rows(cells: dict[int, list[str]], widths: dict[int, int], right: dict[int, bool]) -> list[str]:
+    height = max(len(c) for c in cells.values())
+    return ["  " + "  ".join(_pad(c[k] if k < len(c) else "", widths[i], right[i]) for i, c in cells.items()).rstrip()
+            for k in range(height)]
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    gap = " " * (width - _len(text))
+    return gap + text if right else text + gap

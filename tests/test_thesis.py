@@ -237,7 +237,7 @@ def test_cli_prints_coverage_evidence_and_the_verdict(runner):
 
 
 def test_cli_break_year_adds_a_before_after_column(runner):
-    result = runner.invoke(app, [*ARGS, "--break-year", "2017"])
+    result = runner.invoke(app, [*ARGS, "--break-year", "2017"], env={"COLUMNS": "300"})  # tables in one part
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     header = next(line for line in lines if line.lstrip().startswith("proj"))
