@@ -148,3 +148,36 @@ def test_layout_by_hand():
     # three columns of minimum 10 need 40 columns; at 39 the key column is repeated in two parts
     assert parts([10, 10, 10], keys=1, width=39) == [[0, 1], [0, 2]]
     assert parts([10, 10, 10], keys=1, width=40) == [[0, 1, 2]]
+
+
+def test_csv_is_one_file_per_table_with_every_digit(runner, tmp_path):
+    import pandas as pd
+
+    report = json.loads(runner.invoke(app, ["report", "--by-year", "--format", "json"]).stdout)
+    out = tmp_path / "tables"
+    result = runner.invoke(app, ["report", "--by-year", "--format", "csv", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    tables = {name: rows for name, rows in sections_of(report) if rows}
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{name}.csv" for name in tables)
+    assert result.stdout == "" and result.stderr.startswith(f"Wrote {len(tables)} CSV files to {out}")
+    for name, rows in tables.items():
+        frame = pd.read_csv(out / f"{name}.csv", keep_default_na=False, dtype=str)
+        assert list(frame.columns) == list(rows[0]), name
+        for row, written in zip(rows, frame.to_dict("records"), strict=True):
+            for key, value in row.items():
+                if isinstance(value, float):
+                    assert float(written[key]) == value, (name, key)  # every digit, not 4 decimals
+                elif value is None:
+                    assert written[key] == "", (name, key)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["report", "--format", "csv"], "Error: --format csv writes one CSV file per table: give --out DIR\n"),
+    (["report", "--out", "tables"], "Error: --out DIR holds the CSV tables: use it with --format csv (not table)\n"),
+    (["thesis", "--format", "csv"], "Error: --format csv writes one CSV file per table: give --out DIR\n"),
+])
+def test_csv_misuse_is_one_error_line(runner, tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, args)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", message)
+    assert list(tmp_path.iterdir()) == []  # nothing written
