@@ -113,7 +113,25 @@ def merge_hits(hits: list[Hit]) -> list[Hit]:
             _merge(merged[key], hit)
         else:
             merged[key] = hit
-    return list(merged.values())
+    return _undated_into_dated(list(merged.values()))
+
+
+#: types whose undated mention in a document is the dated one of the same parties ("ratified an
+#: agreement on military cooperation with Uzbekistan … The agreement … was signed on July 26, 2017")
+_ONE_AGREEMENT = frozenset({"alliance_treaty", "defense_cooperation_agreement", "intelligence_protocol",
+                            "strategic_partnership"})
+
+
+def _undated_into_dated(hits: list[Hit]) -> list[Hit]:
+    dated = {(h.type, frozenset(h.participants)): h for h in hits if h.date is not None and h.type in _ONE_AGREEMENT}
+    out = []
+    for hit in hits:
+        target = dated.get((hit.type, frozenset(hit.participants))) if hit.date is None else None
+        if target is not None:
+            _merge(target, hit)
+        else:
+            out.append(hit)
+    return out
 
 
 def _title(hit: Hit) -> str | None:

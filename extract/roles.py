@@ -36,10 +36,13 @@ _EQUIPMENT = re.compile(r"(?:-made|\s+(?:(?!purchas|bought|acquir|order|import|r
                         r"arms|artillery|platform))", re.I)
 _INSTITUTION = re.compile(r"\s+(?:\w+\s+){0,2}?(?:institutions|academ(?:y|ies)|model|schools?|universit(?:y|ies))", re.I)
 _TRAINEES = re.compile(r"\s+(?:\w+\s+){0,1}?(?:cadets|trainees|officers|servicemen|personnel|soldiers|"
-                       r"defenders)", re.I)
+                       r"defenders|students)", re.I)
 _SELL = re.compile(r"\s+(?:\w+\s+)?(?:sold|sells|exported|exports|supplied|supplies|delivered|handed over|hands over|"
-                   r"donated|transferred|gave|gifted)\b", re.I)
-_BUY = re.compile(r"\b(?:purchas|bought|buy|acquir|order|import|receiv|procur|introduced|rel(?:y|ied|ies)\b|"
+                   r"donated|transferred|gave|gifted)\b|"
+                   # "Pakistan has inked its largest defence equipment export deal with Azerbaijan"
+                   r"\s+(?:has\s+|have\s+)?(?:inked|signed|concluded|won)\s+(?:[\w-]+\s+){0,5}?export\s+"
+                   r"(?:deal|contract|agreement)", re.I)
+_BUY = re.compile(r"\b(?:purchas|bought|buy|acquir|order|import|receiv|procur|introduced|getting|gets\b|rel(?:y|ied|ies)\b|"
                   r"entered service)", re.I)
 
 
@@ -168,17 +171,24 @@ def _buys(text: str, end: int) -> bool:
     return found is not None and found.start() - end < 40
 
 
+#: "Pakistan will provide training to …": the subject gives the training
+_GIVES_TRAINING = re.compile(r"\s+(?:\w+\s+){0,2}?(?:provid\w*|offer\w*|giv\w*) training\b", re.I)
+
+
 def _training(text: str, mentions: list[Mention], ctx: Context) -> list[tuple[tuple[str, str], dict[str, Any]]]:
     if re.search(r"\beach other[’']s\b", text):  # "Kazakh and Uzbek service members study at each other's …"
         pair = unique(m.actor for m in mentions if m.kind == "state")[:2]
         return [((pair[0], pair[1]), {}), ((pair[1], pair[0]), {})] if len(pair) == 2 else []
-    trainer = next((m.actor for m in mentions if _INSTITUTION.match(text, m.end) or
-                    (m.kind == "state" and after(text, m, ("held in", "in")) and "seminar" in text.lower())), None)
+    trainer = next((m.actor for m in mentions if _INSTITUTION.match(text, m.end) or _GIVES_TRAINING.match(text, m.end)
+                    or after(text, m, ("academies of", "institutions of", "universities of", "schools of"))
+                    or (m.kind == "state" and after(text, m, ("held in", "in")) and "seminar" in text.lower())), None)
     if trainer is None:
         return []
     mentions = [m for m in mentions if not opponent(text, m)]
     trainee = next((m.actor for m in mentions if m.actor != trainer and m.kind == "state"
                     and (_TRAINEES.match(text, m.end) or after(text, m, ("from",)))), None)
+    trainee = trainee or next((m.actor for m in mentions if m.actor != trainer and m.kind == "state"
+                               and after(text, m, ("training to", "train", "trains"))), None)
     trainee = trainee or next((m.actor for m in mentions if m.actor != trainer and m.kind == "state"), None)
     trainee = trainee or (ctx.last_state if ctx.last_state != trainer else None)
     return [((trainer, trainee), {})] if trainee else []

@@ -36,6 +36,10 @@ from tiegraph.model.vocabulary import TENTATIVE_STATUSES, TIE_TYPES
 #: a document dated to the day with at most this many words is a news item or a release: the events
 #: it reports without a date of their own are dated by it (longer texts discuss the past)
 NEWS_WORDS = 600
+#: a sentence about what is to come: its "September 2" is the next one
+_FUTURE = re.compile(r"\bwill\b|\b(?:is|are) (?:set|scheduled|due|to)\b|\b(?:start|begin)s? on\b|\bupcoming\b")
+#: a ratification reported today is of an agreement signed before: not dated by the report
+_RATIFIED = re.compile(r"\bratif(?:y|ied|ies|ication)\b", re.I)
 #: a recent report: present perfect or progressive, dated by the document when it gives no date
 _RECENT = re.compile(r"\b(?:has|have) (?:\w+ly )?(?:been )?\w+(?:ed|en|un|ld|ne)\b|\b(?:is|are) \w+ing\b|"
                      r"\b(?:on|On) (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
@@ -250,14 +254,16 @@ def _hits_of(cue: Cue, match: re.Match[str], part: str, offset: int, mentions: l
     tie_type = cue.type
     confidence = cue.confidence
     ref = ctx.date[0] if ctx.date is not None and _THAT_YEAR.search(part) else published
-    chosen = pick(find_dates(part, ref), match.start() - offset)
+    status = _status(rules, tie_type, part if tie_type != "membership" else sentence.text)
+    future = status in TENTATIVE_STATUSES or bool(_FUTURE.search(part))
+    chosen = pick(find_dates(part, ref, future), match.start() - offset)
     if TIE_TYPES[tie_type].temporal == "standing" and tie_type not in _AGREEMENTS and not JOINING.search(part):
         date, how = None, "undated"  # a standing relation is dated only by a sentence that says when it began
     elif chosen is not None:
         date, how = chosen.value, chosen.how
     elif ctx.date is not None:
         (date, how), confidence = ctx.date, confidence - 0.1
-    elif published is not None and (ctx.news or _RECENT.search(sentence.text)) and (
+    elif published is not None and (ctx.news or _RECENT.search(sentence.text)) and not _RATIFIED.search(part) and (
             TIE_TYPES[tie_type].temporal == "event" or tie_type in _AGREEMENTS):
         date = PartialDate.parse(published.iso[:7]) if published.month else published
         how, confidence = "publication", confidence - 0.1
@@ -275,7 +281,6 @@ def _hits_of(cue: Cue, match: re.Match[str], part: str, offset: int, mentions: l
         expanded = [m for o in frame for m in gaz.groups_of(o)]
         if expanded:
             group = unique((*group, *expanded))
-    status = _status(rules, tie_type, part if tie_type != "membership" else sentence.text)
     base: dict[str, Any] = dict(type=tie_type, status=status, date=date, date_how=how, sentence=sentence,
                                 rule=cue.rule, confidence=round(max(confidence, 0.1), 2), unresolved=unresolved)
     if TIE_TYPES[tie_type].directed:

@@ -119,18 +119,40 @@ def _day(value: date) -> PartialDate | None:
     return _make(value.year, value.month, value.day)
 
 
-def _month_before(ref: PartialDate, month: int, day: int | None) -> PartialDate | None:
-    """``month`` (and ``day``) of the reference's year, or of the year before when that would be later."""
+def _month_before(ref: PartialDate, month: int, day: int | None, future: bool = False) -> PartialDate | None:
+    """``month`` (and ``day``) of the reference's year, or of the year before when that would be later
+    (of the year after when that would be earlier, for a sentence about the future)."""
     year = ref.year
-    if ref.month is not None and (month, day or 1) > (ref.month, ref.day or 31):
+    if ref.month is not None and not future and (month, day or 1) > (ref.month, ref.day or 31):
         year -= 1
+    if ref.month is not None and future and (month, day or 31) < (ref.month, ref.day or 1):
+        year += 1
     if day is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:
         return None
     return _make(year, month, day)
 
 
-def find_dates(sentence: str, ref: PartialDate | None) -> list[Found]:
-    """Every date of ``sentence`` in reading order; relative ones only when ``ref`` is known."""
+def _nearest(ref: PartialDate, month: int, day: int) -> PartialDate | None:
+    """A day without a year ("on September 2", "December 18"): the one nearest the document's date,
+    which news reports put a few days before or after it; at month precision of the reference,
+    the reference's year."""
+    if ref.month is None:
+        return _make(ref.year, month, day) if 1 <= day <= calendar.monthrange(ref.year, month)[1] else None
+    today = date(ref.year, ref.month, ref.day or 15)
+    options = []
+    for year in (ref.year - 1, ref.year, ref.year + 1):
+        if 1 <= day <= calendar.monthrange(year, month)[1]:
+            options.append(date(year, month, day))
+    if not options:
+        return None
+    return _day(min(options, key=lambda d: abs((d - today).days)))
+
+
+def find_dates(sentence: str, ref: PartialDate | None, future: bool = False) -> list[Found]:
+    """Every date of ``sentence`` in reading order; relative ones only when ``ref`` is known.
+
+    ``future``: the sentence speaks of what will happen, so "on September 2" in a text of
+    29 August is the coming one, not last year's."""
     found: list[Found] = []
     taken: list[tuple[int, int]] = []
     lower = sentence.lower()
@@ -144,7 +166,7 @@ def find_dates(sentence: str, ref: PartialDate | None) -> list[Found]:
             span = match.span()
             if any(span[0] < end and start < span[1] for start, end in taken):
                 continue
-            value, how = _value(kind, match, sentence, ref)
+            value, how = _value(kind, match, sentence, ref, future)
             if value is None:
                 continue
             taken.append(span)
@@ -153,7 +175,7 @@ def find_dates(sentence: str, ref: PartialDate | None) -> list[Found]:
     return found
 
 
-def _value(kind: str, match: re.Match[str], sentence: str, ref: PartialDate | None
+def _value(kind: str, match: re.Match[str], sentence: str, ref: PartialDate | None, future: bool = False
            ) -> tuple[PartialDate | None, str]:
     groups = match.groupdict()
     if kind == "iso":
@@ -174,11 +196,11 @@ def _value(kind: str, match: re.Match[str], sentence: str, ref: PartialDate | No
     if ref is None:
         return None, ""
     if kind in ("md", "dm"):
-        return _month_before(ref, _month(groups["month"]), int(groups["day"])), "relative"
+        return _nearest(ref, _month(groups["month"]), int(groups["day"])), "relative"
     if kind == "m":
         if groups["month"].lower().rstrip(".") == "may" and not match.group(0)[0].isupper() and "in" not in match.group(0).lower():
             return None, ""
-        return _month_before(ref, _month(groups["month"]), None), "relative"
+        return _month_before(ref, _month(groups["month"]), None, future), "relative"
     if kind == "weekday":
         if ref.day is None:
             return None, ""
