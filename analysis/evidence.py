@@ -108,17 +108,17 @@ class EvidenceRow:
 class TieData:
     """The tie tables of one run, built once: per projection, with the per-tie tentative flags.
 
-    ``absorbed``: the cross-dataset duplicates merged into each kept tie
-    (``loaders.overlap.merge_dataset``, ``Dataset.overlaps``) as ``{kept tie id:
-    datasets it absorbed}``.  A dataset's own series counts the ties it shares
-    with another dataset too (an exercise in JME and MME is in both series),
-    while the union counts each tie once.
+    The tables hold every dataset's own ties, the cross-dataset duplicates that
+    the merge left out included (``Dataset.duplicates``, ids in ``duplicates``):
+    a dataset's own series counts its own version of a tie it shares with
+    another dataset (an exercise in JME and MME is in both series, each with its
+    own date), while the union counts each tie once (duplicates left out).
     """
 
     tables: dict[str, TieTable]
     tentative: dict[str, np.ndarray]
     coverage: dict[str, Coverage]
-    absorbed: dict[str, set[str]] = field(default_factory=dict)
+    duplicates: frozenset[str] = frozenset()
     #: the years each actor of a fixed scope exists (``analysis.rates.existence``); None: every year
     exists: dict[str, set[int]] | None = None
     _members: dict[tuple, np.ndarray] = field(default_factory=dict)
@@ -143,12 +143,11 @@ class TieData:
 
 
     def member(self, projection: str, dataset: str) -> np.ndarray:
-        """Bool per tie: the tie is ``dataset``'s, or a tie of another dataset that absorbed its duplicate."""
+        """Bool per tie: the tie is ``dataset``'s own (its version of a shared tie included)."""
         key = (projection, dataset)
         if key not in self._members:
             table = self.tables[projection]
-            self._members[key] = np.array([d == dataset or dataset in self.absorbed.get(i, ())
-                                           for i, d in zip(table.ids, table.datasets)], dtype=bool)
+            self._members[key] = np.array([d == dataset for d in table.datasets], dtype=bool)
         return self._members[key]
 
     def counts(self, projection: str, datasets: Sequence[str], layer: str) -> np.ndarray:
@@ -161,7 +160,13 @@ class TieData:
             cov = self.coverage[name]
             coded = _types_of(cov, layer) if layer in LAYERS else [t for t in cov.tie_types if t == layer]
             out |= self.member(projection, name) & np.isin(kinds, coded)
+        if len(datasets) > 1:  # a union counts a shared tie once: the merged version
+            out &= ~self.duplicate(projection)
         return out
+
+    def duplicate(self, projection: str) -> np.ndarray:
+        """Bool per tie: a duplicate the merge left out (it counts only in its own dataset's rows)."""
+        return np.isin(np.array(self.tables[projection].ids, dtype=object), list(self.duplicates))
 
 
 def _types_of(cov: Coverage, layer: str) -> list[str]:

@@ -213,8 +213,8 @@ def tie_data(dataset: Dataset, options: ThesisOptions) -> TieData:
     """Each projection's tie table, built once per run (tentative ties included, flagged)."""
     from tiegraph.analysis.coverage_series import censor, dataset_coverage
 
-    ties = select_ties(dataset, replace(options.tie_filter, start_year=None, end_year=None,
-                                        include_tentative=True))
+    keep = replace(options.tie_filter, start_year=None, end_year=None, include_tentative=True)
+    ties = [t for t in [*dataset.ties, *dataset.duplicates] if keep.accepts(t)]
     # a dataset with no coverage.yaml covers the years of its own ties (all of them, as in the report)
     undeclared = [t for t in ties if t.dataset not in dataset.coverage]
     coverage = dataset_coverage(tie_table(build_graph(dataset, undeclared, level=options.level,
@@ -235,16 +235,14 @@ def tie_data(dataset: Dataset, options: ThesisOptions) -> TieData:
         tables[projection], _ = censor(table, coverage)
         flags[projection] = np.array([i in tentative_ids for i in table.ids], dtype=bool)
     coverage = filtered_coverage(coverage, options.tie_filter)
-    absorbed: dict[str, set[str]] = {}
-    for pair in dataset.overlaps:
-        absorbed.setdefault(str(pair["kept"]), set()).add(str(pair["duplicate_dataset"]))
+    duplicates = frozenset(t.id for t in dataset.duplicates)
     exists = None
     if fixed is not None:
         from tiegraph.analysis.rate_evidence import first_seen
         from tiegraph.model.statesystem import state_system
 
         exists = existence(fixed, state_system(), first_seen(dataset, options.level))
-    return TieData(tables, flags, coverage, absorbed, exists=exists)
+    return TieData(tables, flags, coverage, duplicates, exists=exists)
 
 
 def filtered_coverage(coverage: dict[str, Coverage], tie_filter: TieFilter) -> dict[str, Coverage]:
@@ -306,7 +304,7 @@ def run_thesis(dataset: Dataset, options: ThesisOptions) -> ThesisResult:
     shown = list(options.snapshot_years or default_snapshot_years(span, data))
     snaps = _snapshots(data, options, scope, [y for y in shown if y in span])
     scoped = [table.ids[i] for i, ends in enumerate(table.endpoints)
-              if fixed is None or len(ends & set(fixed)) >= 2]
+              if table.ids[i] not in data.duplicates and (fixed is None or len(ends & set(fixed)) >= 2)]
     return ThesisResult(
         title=f"Defence ties among {describe_scope(scope)}: is the web thickening?", options=options,
         span=tuple(span), coverage=tuple(data.coverage.values()), evidence=tuple(evidence),
@@ -363,7 +361,7 @@ def _snapshots(data: TieData, options: ThesisOptions, scope: Scope, years: list[
     names = np.array(table.datasets, dtype=object)
     for year in years:
         covering = [c.dataset for c in data.coverage.values() if c.covers(year)]
-        keep = np.isin(names, covering)
+        keep = np.isin(names, covering) & ~data.duplicate(options.projection)  # a shared tie drawn once
         if not options.include_tentative:
             keep &= ~data.tentative[options.projection]
         view = replace(table, start=np.where(keep, table.start, np.nan))

@@ -9,7 +9,8 @@
 //   of each type of a pattern [r:A|B {tieId: $tieId}]), and the loader's search for the older
 //   copy of a re-loaded tie (store/find_ties.cypher, find_tie_nodes.cypher);
 // * tie_year: network_as_of.cypher's range on multilateral ties (t.year <= $year);
-// * coverage_dataset: the loader's MERGE of one :Coverage node per dataset.
+// * coverage_dataset: the loader's MERGE of one :Coverage node per dataset;
+// * duplicate_tie_id: the loader's MERGE of one :Duplicate node per cross-dataset duplicate.
 // Relationship indexes are per type in Neo4j, hence one line per type of the vocabulary
 // (model/vocabulary.py); tests/test_store.py checks that every type is here.
 //
@@ -74,6 +75,7 @@ CREATE CONSTRAINT actor_id IF NOT EXISTS FOR (a:Actor) REQUIRE a.id IS UNIQUE;
 CREATE CONSTRAINT tie_id IF NOT EXISTS FOR (t:Tie) REQUIRE t.tieId IS UNIQUE;
 CREATE INDEX tie_year IF NOT EXISTS FOR (t:Tie) ON (t.year);
 CREATE CONSTRAINT coverage_dataset IF NOT EXISTS FOR (c:Coverage) REQUIRE c.dataset IS UNIQUE;
+CREATE CONSTRAINT duplicate_tie_id IF NOT EXISTS FOR (d:Duplicate) REQUIRE d.tieId IS UNIQUE;
 
 CREATE CONSTRAINT alliance_treaty_tie_id_unique IF NOT EXISTS FOR ()-[r:ALLIANCE_TREATY]-() REQUIRE r.tieId IS UNIQUE;
 CREATE CONSTRAINT defense_cooperation_agreement_tie_id_unique IF NOT EXISTS FOR ()-[r:DEFENSE_COOPERATION_AGREEMENT]-() REQUIRE r.tieId IS UNIQUE;

@@ -236,7 +236,7 @@ def finish(info: server.ServerInfo, dataset: Dataset, plan: WritePlan, files: Cs
         clock.step("patch")
         _patch(driver, files, batch_size)
         with driver.session(database=DATABASE) as session:
-            session.execute_write(write_coverage, plan.coverage)
+            session.execute_write(write_coverage, plan.coverage, plan.duplicates)
         if centrality:
             clock.step("centrality")
             write_centrality(driver, DATABASE, dataset, batch_size=batch_size)

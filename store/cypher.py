@@ -52,6 +52,8 @@ TIE_LABELS: dict[str, str] = {t.name: "".join(w.capitalize() for w in t.name.spl
 TIE_NODE_LABEL = "Tie"
 #: one node per dataset: the years and tie types it covers (model.coverage)
 COVERAGE_LABEL = "Coverage"
+#: the label of a cross-dataset duplicate kept for the datasets' own rows (store.rows.duplicate_rows)
+DUPLICATE_LABEL = "Duplicate"
 #: actor -> multilateral tie node; ``position`` keeps the participants' order
 PARTICIPATED_IN = "PARTICIPATED_IN"
 #: ``A|B|…``: every vocabulary relationship type, for patterns that match any tie relationship

@@ -20,7 +20,7 @@ a problem naming the tie and property, instead of silently picking one reading.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -192,7 +192,8 @@ def coverage_of(rows: Iterable[dict[str, Any]], label: str, problems: list[Probl
 
 def dataset_from_records(actor_rows: Iterable[tuple[list[str], dict[str, Any]]],
                          tie_rows: Iterable[TieRow], label: str,
-                         coverage_rows: Iterable[dict[str, Any]] = ()) -> Dataset:
+                         coverage_rows: Iterable[dict[str, Any]] = (),
+                         duplicate_rows: Iterable[tuple[str, list[str], str]] = ()) -> Dataset:
     """Build and validate a ``Dataset`` from read-back rows (no I/O: tested without a server).
 
     Raises ``DataValidationError`` listing every problem, like the file loader.
@@ -237,25 +238,47 @@ def dataset_from_records(actor_rows: Iterable[tuple[list[str], dict[str, Any]]],
         _check_derived(tie, props, what.endswith(" node"), label, problems)
         ties.append(replace(tie, origin=_origin_of(props)))
     coverage = coverage_of(coverage_rows, label, problems)
+    duplicates = duplicates_of(duplicate_rows, label, problems, kind_of)
     if problems:
         raise DataValidationError(problems)
-    return Dataset(actors, ties, [label], coverage=coverage)
+    return Dataset(actors, ties, [label], coverage=coverage, duplicates=duplicates)
+
+
+def duplicates_of(rows: Iterable[tuple[str, list[str], str]], label: str, problems: list[Problem],
+                  kind_of: Callable[[str], str | None]) -> list[Tie]:
+    """``:Duplicate`` nodes back into the ``Tie`` each holds (``store.rows.duplicate_rows``), checked as a tie."""
+    out: list[Tie] = []
+    for type_name, participants, record in rows:
+        try:
+            props = json.loads(record)
+        except (TypeError, ValueError):
+            problems.append(Problem(label, None, "a :Duplicate node", "record", "is not valid JSON"))
+            continue
+        if type_name not in TIE_TYPES:
+            problems.append(_problem(label, str(props.get("tieId")), "type", f"unknown tie type '{type_name}'"))
+            continue
+        tie = build_tie(tie_record(type_name, participants, props, label), problems, kind_of)
+        if tie is not None:
+            out.append(replace(tie, origin=_origin_of(props)))
+    return out
 
 
 def _read_all(tx: ManagedTransaction) -> tuple[list[tuple[list[str], dict[str, Any]]], list[TieRow],
-                                               list[dict[str, Any]]]:
+                                               list[dict[str, Any]], list[tuple[str, list[str], str]]]:
     actor_rows = [(list(r["labels"]), dict(r["props"])) for r in tx.run(load_store_cypher("read_actors"))]
     edges = [(r["type"], r["from"], r["to"], dict(r["props"])) for r in tx.run(any_tie_query("read_ties"))]
     nodes = [(list(r["labels"]), dict(r["props"]), list(r["participants"]))
              for r in tx.run(load_store_cypher("read_tie_nodes"))]
     coverage = [dict(r["props"]) for r in tx.run(load_store_cypher("read_coverage"))]
-    return actor_rows, tie_rows_of(edges, nodes), coverage
+    duplicates = [(r["type"], list(r["participants"] or []), r["record"])
+                  for r in tx.run(load_store_cypher("read_duplicates"))]
+    return actor_rows, tie_rows_of(edges, nodes), coverage, duplicates
 
 
 def read_dataset(driver: Driver, database: str, label: str) -> Dataset:
     """The ``Dataset`` held in ``database`` (one read transaction, a consistent snapshot)."""
     with driver.session(database=database) as session:
-        actor_rows, tie_rows, coverage = session.execute_read(_read_all)
+        actor_rows, tie_rows, coverage, duplicates = session.execute_read(_read_all)
     if not actor_rows:
         raise StoreError(f"{label} holds no tiegraph data (no :Actor nodes): run 'tiegraph load' first")
-    return dataset_from_records(actor_rows, tie_rows, label, coverage)
+    return dataset_from_records(actor_rows, tie_rows, label, coverage, duplicates)

@@ -32,7 +32,14 @@ from tiegraph.model.dates import PartialDate
 from tiegraph.model.entities import Actor, Dataset, Tie
 from tiegraph.model.errors import StoreError
 from tiegraph.model.vocabulary import TIE_TYPES
-from tiegraph.store.cypher import COVERAGE_LABEL, KIND_LABELS, PARTICIPATED_IN, TIE_LABELS, TIE_NODE_LABEL
+from tiegraph.store.cypher import (
+    COVERAGE_LABEL,
+    DUPLICATE_LABEL,
+    KIND_LABELS,
+    PARTICIPATED_IN,
+    TIE_LABELS,
+    TIE_NODE_LABEL,
+)
 
 #: properties a tie (relationship or node) always or sometimes carries, besides ``attr_*``
 TIE_PROPERTIES: tuple[str, ...] = (
@@ -82,6 +89,19 @@ def coverage_rows(dataset: Dataset) -> list[dict[str, Any]]:
                                               "lastYear": c.last_year, "kind": c.kind,
                                               "tieTypes": list(c.tie_types), "note": c.note}}
             for c in dataset.coverage.values()]
+
+
+def duplicate_rows(dataset: Dataset) -> list[dict[str, Any]]:
+    """One ``:Duplicate`` node per cross-dataset duplicate the merge left out (``Dataset.duplicates``): the
+    other dataset's own version of a shared tie, as its type, its participants in order, the tie it duplicates,
+    and ``record``: its properties as a relationship would hold them (``tie_props``), as JSON text, which the
+    read-back turns into the same ``Tie``."""
+    kept = {str(pair["duplicate"]): str(pair["kept"]) for pair in dataset.overlaps}
+    return [{"tieId": t.id, "props": {"tieId": t.id, "dataset": t.dataset, "duplicateOf": kept.get(t.id, ""),
+                                      "type": t.type, "participants": list(t.participants),
+                                      "record": json.dumps(tie_props(t), ensure_ascii=False, sort_keys=True,
+                                                           default=str)}}
+            for t in dataset.duplicates]
 
 
 def is_node(tie: Tie) -> bool:
@@ -237,6 +257,7 @@ class WritePlan:
     nodes: dict[str, list[Tie]]
     relationships: int
     coverage: list[dict[str, Any]] = field(default_factory=list)
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def tie_nodes(self) -> int:
@@ -282,7 +303,7 @@ def write_plan(dataset: Dataset) -> WritePlan:
         else:
             edges.setdefault(tie_type.relationship, []).append(tie)
             relationships += 1
-    return WritePlan(actors, edges, nodes, relationships, coverage_rows(dataset))
+    return WritePlan(actors, edges, nodes, relationships, coverage_rows(dataset), duplicate_rows(dataset))
 
 
 def tie_batches(ties: list[Tie], size: int) -> Iterator[tuple[list[dict[str, Any]], int]]:
@@ -332,6 +353,8 @@ def expected_counts(dataset: Dataset) -> ExpectedCounts:
     labels = {"Actor": len(dataset.actors)}
     if dataset.coverage:
         labels[COVERAGE_LABEL] = len(dataset.coverage)
+    if dataset.duplicates:
+        labels[DUPLICATE_LABEL] = len(dataset.duplicates)
     for actor in dataset.actors.values():
         labels[actor_label(actor)] = labels.get(actor_label(actor), 0) + 1
     relationships: dict[str, int] = {}

@@ -130,6 +130,7 @@ def clear_project(driver: Driver, database: str, batch_size: int = DEFAULT_BATCH
         session.run(any_tie_query("clear_relationships"), {"rows": batch_size}).consume()
         session.run(load_store_cypher("clear_tie_nodes"), {"rows": batch_size}).consume()
         session.run(load_store_cypher("clear_coverage")).consume()
+        session.run(load_store_cypher("clear_duplicates")).consume()
         record = session.run(load_store_cypher("clear_actors"), {"rows": batch_size}).single()
     return int(record[0]) if record is not None else 0
 
@@ -233,9 +234,14 @@ def in_flight(jobs: Iterator[T], run: Callable[[T], R], workers: int) -> Iterato
                 future.cancel()
 
 
-def write_coverage(tx: ManagedTransaction, rows: list[dict[str, Any]]) -> int:
-    """One ``:Coverage`` node per dataset (``store.rows.coverage_rows``), merged on its name."""
-    return _consume_single(tx, load_store_cypher("write_coverage"), {"rows": rows})
+def write_coverage(tx: ManagedTransaction, rows: list[dict[str, Any]],
+                   duplicates: list[dict[str, Any]] | None = None) -> int:
+    """One ``:Coverage`` node per dataset (``store.rows.coverage_rows``), merged on its name, and one
+    ``:Duplicate`` node per cross-dataset duplicate (``store.rows.duplicate_rows``), merged on its tie id."""
+    written = _consume_single(tx, load_store_cypher("write_coverage"), {"rows": rows})
+    if duplicates:
+        written += _consume_single(tx, load_store_cypher("write_duplicates"), {"rows": duplicates})
+    return written
 
 
 @dataclass
@@ -271,7 +277,7 @@ def write_rows(driver: Driver, database: str, plan: WritePlan, *, batch_size: in
     # collector would rescan them all again and again (a third of the client's CPU).
     with gc_paused():
         with driver.session(database=database) as session:
-            session.execute_write(write_coverage, plan.coverage)
+            session.execute_write(write_coverage, plan.coverage, plan.duplicates)
             actor_rows = list(chain.from_iterable(plan.actors.values()))
             for batch in batches(actor_rows, batch_size):
                 session.execute_write(_write_checked, "actors", load_store_cypher("write_actors"), batch, len(batch))

@@ -106,7 +106,7 @@ def test_schema_is_applied_idempotently(store):
     apply_schema(store.driver, store.db)  # an index of the old model, which no query uses, is dropped
     constraints = {r["name"] for r in store.run("SHOW CONSTRAINTS YIELD name")}
     indexes = {r["name"] for r in store.run("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP'")}
-    assert constraints == {"actor_id", "tie_id", "coverage_dataset",
+    assert constraints == {"actor_id", "tie_id", "coverage_dataset", "duplicate_tie_id",
                            *(f"{t.name}_tie_id_unique" for t in TIE_TYPES.values())}
     assert indexes == constraints | {"tie_year"}
     assert len([s for s in statements if "CREATE" in s]) == len(indexes)

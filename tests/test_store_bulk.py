@@ -218,7 +218,7 @@ def test_bulk_load_stores_what_the_online_load_stores(bulk):
         assert len(mine[1]) == sum(expected_counts(dataset).relationships.values())
         indexes = run(driver, "SHOW INDEXES YIELD name, state WHERE state <> 'ONLINE' RETURN count(*) AS n")
         assert indexes == [{"n": 0}]
-        assert len(run(driver, "SHOW CONSTRAINTS YIELD name")) == 15
+        assert len(run(driver, "SHOW CONSTRAINTS YIELD name")) == 16
     assert not (bulk / PENDING).exists()
     assert not (bulk / "import" / "bulk").exists()
 

@@ -79,7 +79,8 @@ def test_schema_file_covers_every_relationship_type():
     assert any("FOR (t:Tie) REQUIRE t.tieId IS UNIQUE" in s for s in creates)
     for tie_type in TIE_TYPES.values():
         assert any(f"[r:{tie_type.relationship}]" in s and "REQUIRE r.tieId IS UNIQUE" in s for s in creates)
-    assert len(creates) == 4 + len(TIE_TYPES)  # and nothing else: see test_store_profile.py
+    assert any("FOR (d:Duplicate) REQUIRE d.tieId IS UNIQUE" in s for s in creates)
+    assert len(creates) == 5 + len(TIE_TYPES)  # and nothing else: see test_store_profile.py
 
 
 def test_split_statements_keeps_quotes_and_line_numbers():

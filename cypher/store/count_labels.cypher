@@ -1,4 +1,4 @@
-// Load summary: actor, tie and coverage nodes by label ($labels: the labels to report).
+// Load summary: actor, tie, coverage and duplicate nodes by label ($labels: the labels to report).
 CALL () {
   MATCH (a:Actor)
   UNWIND labels(a) AS label
@@ -10,6 +10,9 @@ CALL () {
   UNION ALL
   MATCH (c:Coverage)
   RETURN 'Coverage' AS label
+  UNION ALL
+  MATCH (d:Duplicate)
+  RETURN 'Duplicate' AS label
 }
 WITH label WHERE label IN $labels
 RETURN label, count(*) AS nodes
