@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tiegraph.analysis.rates import RateRow, RateSpec, existence, exposure, new_ties, rate_row
+from tiegraph.graph.build import Level
 from tiegraph.model.coverage import Coverage
 from tiegraph.model.entities import Dataset, Tie
 from tiegraph.model.statesystem import StateSystem
@@ -60,7 +61,7 @@ def layer_types(cov: Coverage, layer: str) -> set[str]:
     return {t for t in cov.tie_types if t in TIE_TYPES and TIE_TYPES[t].temporal == wanted}
 
 
-def first_seen(dataset: Dataset, level: str = "state") -> dict[str, int]:
+def first_seen(dataset: Dataset, level: Level = "state") -> dict[str, int]:
     """The first tie year of every actor node (when a company or organisation starts to exist for a series)."""
     from tiegraph.graph.build import fold_actor
 
@@ -85,7 +86,7 @@ class RateContext:
     scope: tuple[str, ...]
     hub: str | None
     states: StateSystem
-    level: str = "state"
+    level: Level = "state"
     alpha: float = 0.05
     permutations: int = 1000
     seed: int = 42

@@ -55,6 +55,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from tiegraph.graph.build import Level
 from tiegraph.model.entities import Dataset, Tie
 from tiegraph.model.statesystem import StateSystem
 
@@ -193,7 +194,7 @@ def doubtful(tie: Tie, drop: Iterable[str]) -> bool:
 
 
 def new_ties(ties: Iterable[Tie], dataset: Dataset, *, scope: Sequence[str], years: Sequence[int], spec: RateSpec,
-             exists: Mapping[str, set[int]], level: str = "state") -> list[NewTie]:
+             exists: Mapping[str, set[int]], level: Level = "state") -> list[NewTie]:
     """The ties formed among ``scope`` in ``years`` under ``spec``, each with its projection weight.
 
     ``exists``: the years each scope actor exists (a pair counts only in a year both exist). A tie that
