@@ -24,8 +24,8 @@ from tiegraph.model.dates import PartialDate
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
 FIXTURES = REPO / "tests" / "fixtures" / "extract"
-#: the held-out texts of the three sets (bench/extract.py scores them)
-HELDOUT = [p for name in ("heldout", "heldout_b", "heldout_c") for p in sorted((FIXTURES / name).iterdir())]
+#: the texts of the four sets (bench/extract.py scores them)
+HELDOUT = [p for name in ("heldout", "heldout_b", "heldout_c", "heldout_d") for p in sorted((FIXTURES / name).iterdir())]
 
 
 @pytest.fixture(scope="module")
