@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from tiegraph.commands.common import DataOpt, handle_errors, output_dir
-from tiegraph.model.errors import UsageError
+from tiegraph.model.errors import OptionValueError
 
 
 @handle_errors
@@ -56,7 +56,7 @@ def extract(
         try:
             date = PartialDate.parse(published)
         except DateFormatError as exc:
-            raise UsageError(f"--published: {exc}") from None
+            raise OptionValueError(f"--published: {exc}") from None
     output_dir(into, "--into")
     documents = [read_document(path, date) for path in files]  # every document read before anything is written
     reference = load_dataset(data or None)
@@ -103,7 +103,7 @@ def review(
     from tiegraph.extract.review import review as run_review
 
     if not accept and not reject:
-        raise UsageError("nothing to do: give --accept ID or --reject ID (ids are in CANDIDATES/ties/*.yaml)")
+        raise OptionValueError("nothing to do: give --accept ID or --reject ID (ids are in CANDIDATES/ties/*.yaml)")
     done = run_review(candidates, into, by, accept or [], reject or [], edits or [])
     for tie_id in done["accepted"]:
         typer.echo(f"accepted {tie_id} -> {into / 'ties' / 'extracted.yaml'}")

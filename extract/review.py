@@ -24,7 +24,7 @@ from tiegraph.exports.files import write_all_atomically
 from tiegraph.extract.candidates import DATASET, Candidates, render
 from tiegraph.loaders.records import FileProblem, RawRecord, read_records
 from tiegraph.loaders.result import TIE_ORDER, ordered
-from tiegraph.model.errors import DataValidationError, Problem, TiegraphError, UsageError
+from tiegraph.model.errors import DataValidationError, OptionValueError, Problem, TiegraphError, UsageError
 
 ACCEPTED_FILE = "extracted.yaml"
 LOG_FILE = "review.log"
@@ -132,27 +132,32 @@ def _edit(record: dict[str, Any], raw: RawRecord, change: str) -> None:
         record["participants"] = [v.strip() for v in value.split(",") if v.strip()]
     elif field == "count":
         if not value.isdigit():
-            raise UsageError(f"--set {raw.data['id']}.count: '{value}' is not a whole number")
+            raise OptionValueError(f"--set {raw.data['id']}.count: '{value}' is not a whole number")
         record["count"] = int(value)
     elif field in EDITABLE:
         record[field] = value
     else:
-        raise UsageError(f"--set {raw.data['id']}.{field}: unknown field (editable: {', '.join(EDITABLE)}, "
+        raise OptionValueError(f"--set {raw.data['id']}.{field}: unknown field (editable: {', '.join(EDITABLE)}, "
                          f"attributes.KEY)")
 
 
 def review(candidates: Path, into: Path, by: str, accept: Iterable[str], reject: Iterable[str],
            edits: Iterable[str], now: datetime | None = None) -> dict[str, list[str]]:
-    """Accept (edited) and reject candidates; returns ``{"accepted": ids, "rejected": ids}``."""
+    """Accept (edited) and reject candidates; returns ``{"accepted": ids, "rejected": ids}``.
+
+    A malformed option (an empty ``--by``, a ``--set`` that is not ``ID.FIELD=VALUE``, an id both
+    accepted and rejected) is misuse (``OptionValueError``, exit 2); an id that is no candidate, or
+    an accepted tie that would not validate in ``into``, is bad data (exit 1).
+    """
     from tiegraph.loaders.datadir import load_dataset
     from tiegraph.loaders.validate import build_tie
 
     accept, reject = list(dict.fromkeys(accept)), list(dict.fromkeys(reject))
     if not by.strip():
-        raise UsageError("--by: say who reviewed the candidates (a name or initials)")
+        raise OptionValueError("--by: say who reviewed the candidates (a name or initials)")
     both = set(accept) & set(reject)
     if both:
-        raise UsageError(f"candidate '{sorted(both)[0]}' is both accepted and rejected")
+        raise OptionValueError(f"candidate '{sorted(both)[0]}' is both accepted and rejected")
     records = read_candidates(candidates)
     for option, ids in (("--accept", accept), ("--reject", reject)):
         for tie_id in ids:
@@ -162,9 +167,9 @@ def review(candidates: Path, into: Path, by: str, accept: Iterable[str], reject:
     for edit in edits:
         target, dot, change = edit.partition(".")
         if not dot or "=" not in change:
-            raise UsageError(f"--set '{edit}': write ID.FIELD=VALUE, e.g. --set ID.status=held")
+            raise OptionValueError(f"--set '{edit}': write ID.FIELD=VALUE, e.g. --set ID.status=held")
         if target not in accept:
-            raise UsageError(f"--set '{edit}': candidate '{target}' is not accepted in this review (--accept it)")
+            raise OptionValueError(f"--set '{edit}': candidate '{target}' is not accepted in this review (--accept it)")
         changes.setdefault(target, []).append(change)
     data = load_dataset(into)
     existing = {t.id: t for t in data.ties}

@@ -69,25 +69,27 @@ def test_a_second_review_appends_to_the_accepted_file(dirs):
     assert [(r["id"], r["attributes"]["accepted_by"]) for r in accepted] == [(DRILLS, "AC"), (PLAN, "BD")]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--accept", "nope"], "Error: --accept: no candidate 'nope' in {cand}/ties"),
-    (["--accept", DRILLS, "--reject", DRILLS], f"Error: candidate '{DRILLS}' is both accepted and rejected"),
-    (["--set", f"{DRILLS}.status=held", "--reject", PLAN],
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (["--accept", "nope"], 1, "Error: --accept: no candidate 'nope' in {cand}/ties"),
+    (["--accept", DRILLS, "--reject", DRILLS], 2, f"Error: candidate '{DRILLS}' is both accepted and rejected"),
+    (["--set", f"{DRILLS}.status=held", "--reject", PLAN], 2,
      f"Error: --set '{DRILLS}.status=held': candidate '{DRILLS}' is not accepted in this review (--accept it)"),
-    (["--accept", DRILLS, "--set", f"{DRILLS}.colour=red"],
+    (["--accept", DRILLS, "--set", f"{DRILLS}.colour=red"], 2,
      f"Error: --set {DRILLS}.colour: unknown field (editable: type, from, to, participants, start, end, status, "
      "title, count, note, attributes.KEY)"),
-    (["--accept", DRILLS, "--set", f"{DRILLS}.participants=AZE,USA"],
+    (["--accept", DRILLS, "--set", f"{DRILLS}.participants=AZE,USA"], 1,
      f"Error: {{cand}}/ties/report.yaml:24: tie '{DRILLS}': field 'participants': unknown actor id 'USA' "
      "(not in any actors file)"),
-    (["--reject", PLAN, "--by", " "], "Error: --by: say who reviewed the candidates (a name or initials)"),
+    (["--reject", PLAN, "--by", " "], 2, "Error: --by: say who reviewed the candidates (a name or initials)"),
+    (["--by", "AC"], 2, "Error: nothing to do: give --accept ID or --reject ID (ids are in CANDIDATES/ties/*.yaml)"),
 ])
-def test_bad_reviews_change_nothing(dirs, args, message):
+def test_bad_reviews_change_nothing(dirs, args, code, message):
+    """Misuse of an option exits 2, an id or a tie the data refuses exits 1; nothing is written."""
     cand, data = dirs
     before = (cand / "ties" / "report.yaml").read_text(encoding="utf-8")
     by = [] if "--by" in args else ["--by", "AC"]
     result = review(str(cand), *args, "--into", str(data), *by)
-    assert result.exit_code == 1
+    assert result.exit_code == code
     assert result.stderr == message.format(cand=cand) + "\n"
     assert (cand / "ties" / "report.yaml").read_text(encoding="utf-8") == before
     assert not (data / "ties" / "extracted.yaml").exists() and not (cand / "review.log").exists()
