@@ -186,6 +186,23 @@ def formation_year(tie: Tie, arms: str = "delivery") -> int | None:
     return tie.year
 
 
+def in_delivery_years(ties: Iterable[Tie], arms: str = "delivery") -> list[Tie]:
+    """``ties`` with each arms transfer that has recorded deliveries dated by its first delivery year (the
+    year's precision), for the yearly series: a transfer is activity when the arms arrive. The files and the
+    exports keep the order date as the source wrote it; ``arms='order'`` changes nothing."""
+    from tiegraph.model.dates import PartialDate
+
+    if arms != "delivery":
+        return list(ties)
+    out = []
+    for tie in ties:
+        year = formation_year(tie, arms)
+        if tie.type == "arms_transfer" and year is not None and year != tie.year:
+            tie = replace(tie, start=PartialDate.parse(str(year)))
+        out.append(tie)
+    return out
+
+
 def doubtful(tie: Tie, drop: Iterable[str]) -> bool:
     """Whether a sensitivity specification leaves ``tie`` out (its coding was marked weak by a coder)."""
     drop = set(drop)

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from tiegraph.analysis.coverage_series import CoverageSeries, coverage_series, dataset_coverage
+from tiegraph.analysis.rates import in_delivery_years
 from tiegraph.analysis.temporal import Activity, Scope, TieTable, resolve_scope, tie_table
 from tiegraph.graph.build import Level, Projection, TieFilter, build_graph, select_ties
 from tiegraph.graph.centrality import centrality
@@ -56,7 +57,8 @@ def build_report(dataset: Dataset, options: ReportOptions) -> dict[str, Any]:
     ties = select_ties(dataset, options.tie_filter)
     # the window (--from/--to) chooses the years shown, never which ties count in them: a cumulative series
     # counts every tie formed up to that year, a stock every tie still in force, however early it began
-    counted = select_ties(dataset, replace(options.tie_filter, start_year=None, end_year=None))
+    # and an arms transfer counts in its first delivery year, as in the thesis
+    counted = in_delivery_years(select_ties(dataset, replace(options.tie_filter, start_year=None, end_year=None)))
     graph = build_graph(dataset, counted, projection=options.projection, level=options.level,
                         attributes="analysis")
     table = tie_table(graph)

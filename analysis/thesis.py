@@ -42,7 +42,7 @@ from tiegraph.analysis.evidence import LAYERS, EvidenceRow, Spec, TieData, evide
 from tiegraph.analysis.nulls import NULL_NAMES, NULLS
 from tiegraph.analysis.rate_evidence import RateContext, RateVerdict, rate_rows
 from tiegraph.analysis.rate_evidence import decide as decide_rates
-from tiegraph.analysis.rates import DEFAULT_CAP, RATE_PROJECTIONS, RateRow, RateSpec, existence
+from tiegraph.analysis.rates import DEFAULT_CAP, RATE_PROJECTIONS, RateRow, RateSpec, existence, in_delivery_years
 from tiegraph.analysis.snapshots import snapshots
 from tiegraph.analysis.temporal import Activity, Scope, TieTable, describe_scope, resolve_scope, tie_table
 from tiegraph.graph.build import Level, Projection, TieFilter, build_graph, fold_actor, select_ties
@@ -214,7 +214,8 @@ def tie_data(dataset: Dataset, options: ThesisOptions) -> TieData:
     from tiegraph.analysis.coverage_series import censor, dataset_coverage
 
     keep = replace(options.tie_filter, start_year=None, end_year=None, include_tentative=True)
-    ties = [t for t in [*dataset.ties, *dataset.duplicates] if keep.accepts(t)]
+    # an arms transfer is activity in its first delivery year (--arms-year order: its order year)
+    ties = in_delivery_years([t for t in [*dataset.ties, *dataset.duplicates] if keep.accepts(t)], options.arms)
     # a dataset with no coverage.yaml covers the years of its own ties (all of them, as in the report)
     undeclared = [t for t in ties if t.dataset not in dataset.coverage]
     coverage = dataset_coverage(tie_table(build_graph(dataset, undeclared, level=options.level,

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from tiegraph.analysis.rate_evidence import RateContext, decide, first_seen, rate_rows
-from tiegraph.analysis.rates import RateSpec, exposure, new_ties, permutation_p, rate_row
+from tiegraph.analysis.rates import RateSpec, exposure, in_delivery_years, new_ties, permutation_p, rate_row
 from tiegraph.model.coverage import Coverage
 from tiegraph.model.dates import PartialDate
 from tiegraph.model.entities import Actor, Dataset, Source, Tie
@@ -85,6 +85,9 @@ def test_arms_transfers_count_in_their_first_delivery_year_unless_asked_for_the_
     by_order = new_ties(ties, data(ties), scope=SIX, years=range(1992, 2011), spec=RateSpec(arms="order"),
                         exists=exists())
     assert [t.year for t in by_delivery] == [2008] and [t.year for t in by_order] == [2005]
+    # the density series date it the same way; the tie itself keeps its order date
+    assert [t.start.iso for t in in_delivery_years(ties)] == ["2008"] and ties[0].start.iso == "2005"
+    assert in_delivery_years(ties, "order") == ties
 
 
 def test_permutation_moves_a_tie_only_within_the_years_its_states_exist() -> None:
