@@ -215,7 +215,8 @@ def parse_scope(scope: str | None, dataset: Dataset | None = None) -> tuple[str,
 
 
 UriOpt = Annotated[str | None, typer.Option(
-    "--uri", help="Neo4j Bolt URI (default: $NEO4J_URI or bolt://localhost:7687).", show_default=False)]
+    "--uri", help="Neo4j Bolt URI (default: $NEO4J_URI, else the server 'tiegraph neo4j start' runs in "
+                  ".tiegraph/neo4j).", show_default=False)]
 UserOpt = Annotated[str | None, typer.Option(
     "--user", help="Neo4j user (default: $NEO4J_USER or neo4j); the password is read from $NEO4J_PASSWORD.",
     show_default=False)]
@@ -223,8 +224,9 @@ DatabaseOpt = Annotated[str | None, typer.Option(
     "--database", help="Database name (default: $NEO4J_DATABASE or neo4j; community edition has only neo4j).",
     show_default=False)]
 SourceOpt = Annotated[Source, typer.Option(
-    "--source", help="files: read the data directories; neo4j: read the graph back from Neo4j "
-                     "(NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE), Browser edits included.")]
+    "--source", help="files: read the data directories; neo4j: read the graph back from Neo4j (the server "
+                     "'tiegraph neo4j start' runs in .tiegraph/neo4j, or NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, "
+                     "NEO4J_DATABASE), Browser edits included.")]
 
 
 def dataset_from_source(source: str, data: list[Path] | None, uri: str | None = None,
@@ -236,10 +238,11 @@ def dataset_from_source(source: str, data: list[Path] | None, uri: str | None = 
         return load(data, datasets)
     if data:
         raise UsageError("--data reads files: it cannot be combined with --source neo4j")
-    from tiegraph.store.connection import Connection, open_driver, translate_errors
+    from tiegraph.commands.store import neo4j_connection
+    from tiegraph.store.connection import open_driver, translate_errors
     from tiegraph.store.readback import read_dataset
 
-    conn = Connection.from_env(uri, user, password, database)
+    conn = neo4j_connection(uri, user, database, password)
     with open_driver(conn) as driver, translate_errors(conn):
         data_set = read_dataset(driver, conn.database, f"{conn.uri} database '{conn.database}'")
     check_datasets(data_set, datasets)

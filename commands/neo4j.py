@@ -28,10 +28,11 @@ PasswordOpt = Annotated[str | None, typer.Option(
                        "one saved in state.json by an earlier start, else a generated one). It is fixed at the "
                        "first start of a work directory.", show_default=False)]
 BoltPortOpt = Annotated[int | None, typer.Option(
-    "--bolt-port", min=1, max=65535, help="Bolt port on 127.0.0.1 (default: the last one used, else a free one).", show_default=False)]
+    "--bolt-port", min=1, max=65535, help="Bolt port on 127.0.0.1 (default: the last one used, else 7687 if free, "
+                                          "else a free one).", show_default=False)]
 HttpPortOpt = Annotated[int | None, typer.Option(
-    "--http-port", min=1, max=65535, help="HTTP/Browser port on 127.0.0.1 (default: the last one used, else a free one).",
-    show_default=False)]
+    "--http-port", min=1, max=65535, help="HTTP/Browser port on 127.0.0.1 (default: the last one used, else 7474 "
+                                          "if free, else a free one).", show_default=False)]
 TimeoutOpt = Annotated[float, typer.Option("--timeout", min=1, help="Seconds to wait for the server to answer.")]
 HeapOpt = Annotated[str | None, typer.Option(
     "--heap", help=f"JVM heap, e.g. 2g (default: $TIEGRAPH_NEO4J_HEAP or {server.DEFAULT_HEAP}); kept for later "
@@ -76,14 +77,22 @@ def start(workdir: WorkdirOpt = DEFAULT_WORKDIR, password: PasswordOpt = None, b
     ~/.cache/tiegraph; set TIEGRAPH_NEO4J_HOME to put them elsewhere).
     The server listens on 127.0.0.1 only; its log is WORKDIR/logs/neo4j.log.
 
-    Example: tiegraph neo4j start --bolt-port 7687 --http-port 7474 --heap 2g --pagecache 1g
+    tiegraph load, query and report --source neo4j use this server when run
+    from the same directory (without NEO4J_URI): no variable to set.
+
+    Example: tiegraph neo4j start --heap 2g --pagecache 1g
     """
     info = server.start(workdir, password=_password(password, workdir), bolt_port=bolt_port, http_port=http_port,
-                        timeout=timeout, heap=heap, pagecache=pagecache)
+                        timeout=timeout, heap=heap, pagecache=pagecache, standard_ports=True)
     _describe(info, workdir, show_password=True)  # the one moment a generated password must be seen
-    typer.echo("\nTo use it from tiegraph, paste into your shell:")
-    typer.echo(f"export NEO4J_URI={shlex.quote(info.bolt_uri)} NEO4J_USER={shlex.quote(info.user)} "
-               f"NEO4J_PASSWORD={shlex.quote(info.password)}")
+    export = (f"export NEO4J_URI={shlex.quote(info.bolt_uri)} NEO4J_USER={shlex.quote(info.user)} "
+              f"NEO4J_PASSWORD={shlex.quote(info.password)}")
+    if workdir.expanduser().resolve() == DEFAULT_WORKDIR.resolve():
+        typer.echo("\ntiegraph load, query and report --source neo4j use it from this directory.")
+        typer.echo(f"From elsewhere, or for other tools: {export}")
+    else:
+        typer.echo(f"\nTo use it from tiegraph ('tiegraph load --workdir {workdir}' finds it too), "
+                   f"paste into your shell:\n{export}")
 
 
 @neo4j_app.command("stop")

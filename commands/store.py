@@ -1,9 +1,11 @@
 """``tiegraph load`` and ``tiegraph query``: the Neo4j store, and ``--source neo4j`` for analyses.
 
-Connection settings come from ``--uri`` / ``--user`` / ``--database`` or the
-NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD and NEO4J_DATABASE variables (the
-password only from the environment, so it never shows in ``ps`` or shell
-history).
+Without ``--uri`` or NEO4J_URI, a command uses the server ``tiegraph neo4j start``
+runs in ``.tiegraph/neo4j`` (its state file gives URI, user and password) and says
+so on stderr.  Otherwise the settings come from ``--uri`` / ``--user`` /
+``--database`` or the NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD and NEO4J_DATABASE
+variables (the password only from the environment, so it never shows in ``ps``
+or shell history).
 """
 
 from __future__ import annotations
@@ -28,10 +30,20 @@ from tiegraph.commands.common import (
 from tiegraph.commands.common import load as load_files
 from tiegraph.model.entities import Dataset
 from tiegraph.model.errors import UsageError
-from tiegraph.store.connection import Connection, open_driver, translate_errors
+from tiegraph.store.connection import Connection, find_connection, open_driver, translate_errors
 from tiegraph.store.cypher import query_parts, read_query_file
 from tiegraph.store.rows import expected_counts
 from tiegraph.store.writer import DEFAULT_BATCH_SIZE, DEFAULT_WRITERS, LoadResult
+
+
+def neo4j_connection(uri: str | None, user: str | None, database: str | None, password: str | None = None,
+                     workdir: Path = DEFAULT_WORKDIR) -> Connection:
+    """The connection of a Neo4j command (``store.connection.find_connection``); with the local
+    server, one line on stderr naming its URI, so the user knows where the data went."""
+    conn, note = find_connection(uri, user, password, database, workdir)
+    if note:
+        typer.echo(note, err=True)
+    return conn
 
 
 def _progress(enabled: bool):
@@ -107,8 +119,9 @@ def load(
     bulk: Annotated[bool, typer.Option("--bulk", help="Replace the WHOLE database of the local server "
                                        "('tiegraph neo4j start') offline with neo4j-admin import: restarts "
                                        "it; needs --replace unless the database is empty.")] = False,
-    workdir: Annotated[Path, typer.Option("--workdir", help="With --bulk: the local server's work "
-                                          "directory.")] = DEFAULT_WORKDIR,
+    workdir: Annotated[Path, typer.Option("--workdir", help="The local server's work directory: the "
+                                          "server used without --uri / NEO4J_URI, and the one --bulk "
+                                          "rebuilds.")] = DEFAULT_WORKDIR,
 ) -> None:
     """Load the data into Neo4j: actors as nodes, a tie as one typed relationship (or, with three or
     more participants, one :Tie node).
@@ -119,9 +132,10 @@ def load(
     writes centralities for Browser styling.  With --bulk the local server's
     database is rebuilt offline from CSV files instead (same graph, for large
     data many times faster; a bulk load that failed half-way is repaired by
-    running it again).
+    running it again).  The server: the one 'tiegraph neo4j start' runs in
+    --workdir, unless --uri or NEO4J_URI names another.
 
-    Example: NEO4J_PASSWORD=secret tiegraph load --replace
+    Example: tiegraph load --replace
 
     Example: tiegraph load --data big-data --bulk --replace --workdir .tiegraph/neo4j
     """
@@ -131,7 +145,7 @@ def load(
     if bulk:
         _bulk(dataset, workdir, uri, database, replace, centrality, batch_size)
         return
-    conn = Connection.from_env(uri, user, None, database)
+    conn = neo4j_connection(uri, user, database, workdir=workdir)
     with open_driver(conn) as driver, translate_errors(conn), _progress(True) as progress:
         task = progress.add_task("writing", total=None)
         result = load_into(
@@ -206,7 +220,7 @@ def query(
 
     statement, parameters = query_parts(read_query_file(path), str(path))
     parameters.update(parse_params(params))
-    conn = Connection.from_env(uri, user, None, database)
+    conn = neo4j_connection(uri, user, database)
     with open_driver(conn, notifications=True) as driver, translate_errors(conn, str(path)):
         result = run_query(driver, conn.database, statement, parameters, write=write)
     for warning in result.warnings:

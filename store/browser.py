@@ -12,7 +12,8 @@ image keeps its own Browser, ``guide_server`` serves the same files beside it.
 The guide is generated from ``cypher/*.cypher`` at every server start, so it
 follows the saved queries: one slide per file, its question as the title, its
 notes, and runnable blocks Browser puts into the editor on a click: the
-parameters (one ``:params`` map, when the query has any), then the query.
+parameters (the file's ``:param name => value;`` lines, when the query has any),
+then the query.
 """
 
 from __future__ import annotations
@@ -27,7 +28,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tiegraph.model.errors import StoreError
-from tiegraph.store.cypher import KIND_LABELS, library_queries
+from tiegraph.store.cypher import (
+    COVERAGE_LABEL,
+    KIND_LABELS,
+    RELATIONSHIP_TYPES,
+    TIE_LABELS,
+    TIE_NODE_LABEL,
+    library_queries,
+)
 
 #: directory of the guide and style inside the Browser's web root (/browser/<GUIDE_DIR>/)
 GUIDE_DIR = "tiegraph"
@@ -66,14 +74,16 @@ class SavedQuery:
     query: str
 
     def params_command(self) -> str:
-        """The Browser command that sets the parameters (``""`` if none): one ``:params`` map.
+        """The Browser commands that set the parameters (``""`` if none): one ``:param name => value;``
+        line each, as in the file.
 
-        A block of its own, run before the query: a script of several statements would show
-        only "SUCCESS" for the query, not its table or graph.
+        The arrow form on purpose: Browser has the server evaluate the value, so ``10`` stays an
+        integer, where ``:params {top: 10}`` is parsed in JavaScript and sent as 10.0, which
+        ``LIMIT $top`` refuses.  A block of its own, run before the query (Browser runs the lines
+        one by one: ``:param`` is allowed in its multi-statement mode): a script with the query in
+        it would show only "SUCCESS" for the query, not its table or graph.
         """
-        if not self.params:
-            return ""
-        return ":params {" + ", ".join(f"{name}: {value}" for name, value in self.params) + "}"
+        return "\n".join(f":param {name} => {value};" for name, value in self.params)
 
 
 def parse_saved_query(path: Path) -> SavedQuery:
@@ -136,8 +146,8 @@ def guide_html(queries: list[SavedQuery]) -> str:
         params = q.params_command()
         slides.append(
             f'<slide class="row-fluid">\n<div class="col-sm-12">\n'
-            f"<h3>{number}. {esc(q.title)}</h3>\n"
-            + (f"<p>{esc(q.notes)}</p>\n" if q.notes else "")
+            f"<h3>{number}. {inline_code(q.title)}</h3>\n"
+            + (f"<p>{inline_code(q.notes)}</p>\n" if q.notes else "")
             + (f"<p>First set the parameters (click, edit if you like, run):</p>\n"
                f'<pre class="pre-scrollable code runnable params">{esc(params)}</pre>\n'
                "<p>Then the query:</p>\n" if params else "<p>Click the query to put it in the editor, then run it:</p>\n")
@@ -155,6 +165,20 @@ def guide_html(queries: list[SavedQuery]) -> str:
             "<carousel class=\"deck container-fluid\">\n" + "\n".join(slides) + "\n</carousel>\n</article>\n")
 
 
+def inline_code(text: str) -> str:
+    """``text`` as HTML, its `backtick` spans as ``<code>``.
+
+    The saved queries' comments mark names and commands as Markdown inline code; a guide is
+    HTML, which Browser shows as it is, so unconverted they would appear with their backticks.
+    An unpaired backtick is kept as a character.
+    """
+    parts = text.split("`")
+    if len(parts) % 2 == 0:
+        return html.escape(text)
+    return "".join(f"<code>{html.escape(part)}</code>" if odd else html.escape(part)
+                   for odd, part in ((i % 2 == 1, part) for i, part in enumerate(parts)))
+
+
 def degree_band(degree: int | None) -> str:
     """The band label (``DegreeBand1`` … ``DegreeBand5``) that sizes an actor of this degree in Browser."""
     label = DEGREE_BANDS[0][0]
@@ -164,26 +188,48 @@ def degree_band(degree: int | None) -> str:
     return label
 
 
+#: what a label of ours looks like when no more specific rule applies: Browser's own grey
+NEUTRAL = ("#A5ABB6", "#9AA1AC", "#FFFFFF")
+#: a multilateral tie's node (and its type label in the legend): beige, captioned with its title
+TIE_COLOURS = ("#D9C8AE", "#c0a378", "#2A2C34")
+TIE_DIAMETER = "25px"
+
+
+def _look(colours: tuple[str, str, str], caption: str) -> dict[str, str]:
+    colour, border, text = colours
+    return {"color": colour, "border-color": border, "text-color-internal": text, "caption": caption}
+
+
 def grass() -> str:
     """The Browser stylesheet (GraSS): colour by actor kind, size by degree band, captions.
 
-    Browser applies rules in file order, a later match overriding an earlier one, and replaces
-    all its rules with a loaded sheet: hence the full ``node`` and ``relationship`` defaults first.
+    Browser applies the rules whose labels a node has in file order, a later one overriding an
+    earlier one, and replaces all its rules with a loaded sheet: hence the full ``node`` and
+    ``relationship`` defaults first.  Every label the store writes has a rule with a colour and
+    a caption: Browser gives a label without one (it asks per label, for the legend above a
+    drawing) a colour from its palette, in a rule of that label alone, which would then override
+    the kind's colour wherever it comes later (before: degree band 4 states drawn green, actors
+    beige).  So the labels that only size or qualify come first, with the neutral colour, and the
+    kind labels and ``Tie``, which decide the colour, last.
+
+    A relationship's caption is one rule per type (``ARMS_TRANSFER {year}``): Browser replaces
+    ``<type>`` only in a caption that is nothing else, and would show ``<type> 2021`` literally.
     """
-    rules = [
-        ("node", {"diameter": "40px", "color": "#A5ABB6", "border-color": "#9AA1AC", "border-width": "2px",
-                  "text-color-internal": "#FFFFFF", "font-size": "10px", "caption": "'{name}'"}),
+    rules: list[tuple[str, dict[str, str]]] = [
+        ("node", {"diameter": "40px", "color": NEUTRAL[0], "border-color": NEUTRAL[1], "border-width": "2px",
+                  "text-color-internal": NEUTRAL[2], "font-size": "10px", "caption": "'{name}'"}),
         ("relationship", {"color": "#A5ABB6", "shaft-width": "1px", "font-size": "8px", "padding": "3px",
                           "text-color-external": "#000000", "text-color-internal": "#FFFFFF",
-                          "caption": "'<type> {year}'"}),
-        ("node.Actor", {"caption": "'{name}'"}),
+                          "caption": "'<type>'"}),
+        ("node.Actor", _look(NEUTRAL, "'{name}'")),
+        *((f"node.{label}", {"diameter": f"{diameter}px", **_look(NEUTRAL, "'{name}'")})
+          for label, _, diameter in DEGREE_BANDS),
+        (f"node.{COVERAGE_LABEL}", _look(NEUTRAL, "'{dataset}'")),
+        *((f"node.{label}", _look(TIE_COLOURS, "'{title}'")) for label in sorted(set(TIE_LABELS.values()))),
+        *((f"node.{label}", _look(colours, "'{name}'")) for label, colours in KIND_COLOURS.items()),
+        (f"node.{TIE_NODE_LABEL}", {"diameter": TIE_DIAMETER, **_look(TIE_COLOURS, "'{title}'")}),
+        *((f"relationship.{rel}", {"caption": f"'{rel} {{year}}'"}) for rel in RELATIONSHIP_TYPES),
     ]
-    for label, (colour, border, text) in KIND_COLOURS.items():
-        rules.append((f"node.{label}", {"color": colour, "border-color": border, "text-color-internal": text}))
-    rules.append(("node.Tie", {"diameter": "25px", "color": "#D9C8AE", "border-color": "#c0a378",
-                               "text-color-internal": "#2A2C34", "caption": "'{title}'"}))
-    for label, _, diameter in DEGREE_BANDS:
-        rules.append((f"node.{label}", {"diameter": f"{diameter}px"}))
     return "".join(f"{sel} {{\n" + "".join(f"  {k}: {v};\n" for k, v in props.items()) + "}\n\n"
                    for sel, props in rules)
 

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tiegraph.model.errors import StoreError
@@ -60,6 +61,31 @@ class Connection:
     @property
     def where(self) -> str:
         return f"Neo4j at {self.uri}"
+
+
+def find_connection(uri: str | None, user: str | None, password: str | None, database: str | None,
+                    workdir: Path) -> tuple[Connection, str | None]:
+    """Where a command connects: ``uri`` or $NEO4J_URI if given, else the local server of ``workdir``.
+
+    Returns the connection and, for the local server, the line to tell the user which one it
+    is (``None`` otherwise).  The local server is the one ``tiegraph neo4j start`` runs there:
+    its URI, user and password come from the state file the start wrote (the password it was
+    initialised with; NEO4J_USER and NEO4J_PASSWORD belong to the server NEO4J_URI names),
+    so after a start no variable is needed, whatever ports it got.  With no URI and no server
+    running there, a ``StoreError`` says so and how to start one.
+    """
+    if uri or os.environ.get("NEO4J_URI"):
+        return Connection.from_env(uri, user, password, database), None
+    from tiegraph.store import server  # only here: the variables' path does not need it
+
+    state = server.saved_state(workdir)
+    if server.running_pid(workdir) is None or not state.get("bolt_uri"):
+        raise StoreError(f"no Neo4j server runs in {workdir}: start one with 'tiegraph neo4j start' "
+                         "(or set NEO4J_URI, or give --uri, for another server)")
+    conn = Connection(uri=state["bolt_uri"], user=user or state.get("user") or DEFAULT_USER,
+                      password=password if password is not None else state.get("password"),
+                      database=database or os.environ.get("NEO4J_DATABASE") or DEFAULT_DATABASE)
+    return conn, f"Using Neo4j at {conn.uri} (the local server in {workdir})"
 
 
 def _first_line(text: object) -> str:

@@ -47,7 +47,15 @@ from tiegraph.store.jvm import (  # noqa: F401  (re-exported: callers import the
     resolve_jars,
     run_admin,
 )
-from tiegraph.store.process import alive, children, pick_port, read_pid, read_state, terminate, write_state
+from tiegraph.store.process import (
+    alive,
+    children,
+    pick_port,
+    read_pid,
+    read_state,
+    terminate,
+    write_state,
+)
 from tiegraph.store.server_config import neo4j_conf
 
 USER = "neo4j"
@@ -56,6 +64,10 @@ USER = "neo4j"
 DEFAULT_HEAP = "1g"
 DEFAULT_PAGECACHE = "512m"
 MIN_PASSWORD_LENGTH = 8  # Neo4j's dbms.security.auth_minimum_password_length default
+#: Neo4j's own ports: a user's first start takes them when free (``standard_ports``), so Bolt and
+#: Browser are where every Neo4j guide says; the tests' and benchmarks' servers take free ones.
+STANDARD_BOLT_PORT = 7687
+STANDARD_HTTP_PORT = 7474
 
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
@@ -74,10 +86,11 @@ class ServerInfo:
 
 def start(workdir: Path, *, password: str, bolt_port: int | None = None, http_port: int | None = None,
           timeout: float = 120, heap: str | None = None, pagecache: str | None = None,
-          cache_dir: Path | None = None, http: bool = True) -> ServerInfo:
+          cache_dir: Path | None = None, http: bool = True, standard_ports: bool = False) -> ServerInfo:
     """Start (or find already running) a server in ``workdir`` and wait until Bolt (and HTTP) answer.
 
-    Ports not given are reused from the last start when free, else picked free.  The password
+    Ports not given are reused from the last start when free, else (with ``standard_ports``, on a
+    first start) 7687 and 7474 when free, else picked free.  The password
     is set before the very first start (that is when Neo4j reads it); a work directory keeps it
     for good, so a different one later is an error rather than a silent lock-out.
     """
@@ -94,8 +107,9 @@ def start(workdir: Path, *, password: str, bolt_port: int | None = None, http_po
         if previous.get("password") not in (None, password) and (workdir / "data" / "databases").exists():
             raise StoreError(f"{workdir} was initialised with another password: use the one in "
                              f"{workdir / 'state.json'}, or delete {workdir / 'data'} to start afresh")
-        bolt_port = pick_port(bolt_port, previous.get("bolt_port"))
-        http_port = pick_port(http_port, previous.get("http_port"), avoid=bolt_port)
+        bolt_port = pick_port(bolt_port, previous.get("bolt_port") or _standard(STANDARD_BOLT_PORT, standard_ports))
+        http_port = pick_port(http_port, previous.get("http_port") or _standard(STANDARD_HTTP_PORT, standard_ports),
+                              avoid=bolt_port)
         java_binary = java()
         lib = resolve_jars(cache_dir)
         heap = heap or os.environ.get("TIEGRAPH_NEO4J_HEAP") or DEFAULT_HEAP
@@ -255,6 +269,11 @@ def log_tail(workdir: Path, lines: int = 12, since: dict[str, int] | None = None
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+
+def _standard(port: int, wanted: bool) -> int | None:
+    """``port`` if standard ports are ``wanted``: ``pick_port`` takes it if free, else a free one."""
+    return port if wanted else None
+
 
 def _set_initial_password(workdir: Path, password: str, cache_dir: Path | None) -> None:
     """``neo4j-admin dbms set-initial-password``: writes data/dbms/auth.ini, read at the first start.

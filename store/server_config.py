@@ -29,6 +29,21 @@ def browser_base_url(http_port: int) -> str:
     return f"http://127.0.0.1:{http_port}/browser/tiegraph"
 
 
+#: Browser's "Connect result nodes" setting (``autoComplete`` in Browser 5.24's settings): on, a
+#: drawing adds every relationship between the nodes of a result, so a query for one actor's
+#: ties draws the ties among its partners too; off, a drawing shows what the query returned.
+BROWSER_CONFIG = "config autoComplete: false"
+
+
+def post_connect_command(guide_base: str) -> str:
+    """What Browser runs after every login: its settings for tiegraph, the style, the guide.
+
+    ``guide_base`` is where the guide and style are served (this server, or the Docker
+    ``guide`` service).  Browser splits the value on ``;`` and runs each part as a ``:`` command.
+    """
+    return f"{BROWSER_CONFIG}; style {guide_base}/style.grass; guide {guide_base}/guide.html"
+
+
 def browser_settings(http_port: int) -> dict[str, str]:
     """Browser onboarding and privacy: the guide and style on login, no telemetry, no outside hosts.
 
@@ -43,7 +58,7 @@ def browser_settings(http_port: int) -> dict[str, str]:
     base = browser_base_url(http_port)
     return {
         "browser.remote_content_hostname_whitelist": f"{base},127.0.0.1,localhost",
-        "browser.post_connect_cmd": f"style {base}/style.grass; guide {base}/guide.html",
+        "browser.post_connect_cmd": post_connect_command(base),
         # Browser's usage statistics (and its consent banner) and the server's own usage report
         "client.allow_telemetry": "false",
         "dbms.usage_report.enabled": "false",

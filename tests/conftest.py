@@ -18,7 +18,8 @@ pytest_plugins = ["neo4j_fixtures"]
 #: modules (Gephi's JVM included) fill in around them. Measured on the dev machine (warm caches,
 #: `pytest --durations=0`): one Neo4j unit 339 s + 15 s for the CLI round trip, two units 314 s.
 #: (Two units were slower, 541 s, while the servers still ran C2 and dumped class archives.)
-NEO4J_MODULES = frozenset({"test_browser", "test_extract_neo4j", "test_neo4j_server", "test_report_order", "test_store",
+NEO4J_MODULES = frozenset({"test_browser", "test_extract_neo4j", "test_neo4j_local_default", "test_neo4j_server",
+                           "test_report_order", "test_store",
                            "test_store_faults", "test_store_injection", "test_store_profile"})
 #: tests that stop and restart the worker's server: the bulk imports, the quick load benchmark (its
 #: bulk part), the CLI round trip
@@ -26,7 +27,7 @@ RESTARTING_MODULES = frozenset({"test_store_bulk"})
 RESTARTING = ("test_bench_quick.py::test_bench_neo4j_load_quick",
               "test_neo4j_server.py::test_cli_start_status_stop_restart")
 #: the real-browser test: Browser's UI waits (30 s each) are the first to give out on a busy machine
-REAL_BROWSER = "test_browser.py::test_guide_style_and_first_question_in_a_real_browser"
+REAL_BROWSER = "test_browser.py::test_every_guide_slide_runs_and_the_drawing_keeps_the_style"
 #: the longest other unit (the quick benchmarks, ~70 s) is handed out first, not last
 LONGEST_OTHER = "tests/test_bench_quick.py"
 

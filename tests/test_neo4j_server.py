@@ -8,7 +8,6 @@ start / status / stop / restart via the CLI, the way a user drives it.
 from __future__ import annotations
 
 import functools
-import html
 import http.server
 import json
 import re
@@ -30,6 +29,7 @@ from tiegraph.cli import app
 from tiegraph.model.errors import StoreError
 from tiegraph.store import browser, class_archive, jvm, server
 from tiegraph.store.connection import Connection, open_driver
+from tiegraph.store.process import port_free
 from tiegraph.store.server import ServerInfo
 
 
@@ -74,14 +74,15 @@ def test_browser_gets_the_guide_and_style_and_no_telemetry(neo4j_server):
                                 "RETURN value").records
     assert client["client.allow_telemetry"] == "false" and usage[0]["value"] == "false"
     base = f"{neo4j_server.http_url}/browser/tiegraph"
-    assert client["browser.post_connect_cmd"] == f"style {base}/style.grass; guide {base}/guide.html"
+    assert client["browser.post_connect_cmd"] == (f"config autoComplete: false; style {base}/style.grass; "
+                                                  f"guide {base}/guide.html")
     assert client["browser.remote_content_hostname_whitelist"].split(",") == [base, "127.0.0.1", "localhost"]
 
     _, _, sheet = _http_get(f"{base}/style.grass")
     assert sheet == browser.grass()
     for url in (f"{base}/guide.html", f"{base}/tiegraph"):  # by URL, and by name (:play tiegraph)
         _, _, guide = _http_get(url)
-        assert all(f". {html.escape(q.title)}</h3>" in guide for q in browser.saved_queries())
+        assert all(f". {browser.inline_code(q.title)}</h3>" in guide for q in browser.saved_queries())
     with urllib.request.urlopen(neo4j_server.browser_url, timeout=10) as response:
         policy = response.headers["Content-Security-Policy"]
     assert "segment" not in policy and "canny" not in policy and "googleapis" not in policy
@@ -190,8 +191,10 @@ def test_startup_timeout_names_the_log_and_leaves_nothing_running(tmp_path, monk
     require_local_prerequisites()
     monkeypatch.setenv("TIEGRAPH_NEO4J_CLASS_ARCHIVE", "on")
     workdir = tmp_path / "slow"
+    standard = (server.STANDARD_BOLT_PORT, server.STANDARD_HTTP_PORT)
+    free = [port_free(port) for port in standard]
     with pytest.raises(StoreError) as caught:
-        server.start(workdir, password="longenough", timeout=0.5)
+        server.start(workdir, password="longenough", timeout=0.5, standard_ports=True)
     message = str(caught.value)
     first = message.splitlines()[0]
     assert first.startswith("Neo4j did not answer on bolt://127.0.0.1:")
@@ -201,6 +204,10 @@ def test_startup_timeout_names_the_log_and_leaves_nothing_running(tmp_path, monk
     # nor a class archive: the classes of a failed start are not kept
     assert server.saved_state(workdir).get("class_dump") is None
     assert not list(server.default_home().glob(f"{class_archive.ARCHIVE}.*.partial"))
+    # a user's first start (`tiegraph neo4j start`) takes Neo4j's own ports where they are free (a
+    # developer's server may hold them: then a free one)
+    ports = (server.saved_state(workdir)["bolt_port"], server.saved_state(workdir)["http_port"])
+    assert [port == wanted for port, wanted in zip(ports, standard, strict=True)] == free
 
 
 def test_a_class_archive_is_adopted_only_if_java_can_map_it(tmp_path, monkeypatch):
