@@ -19,6 +19,7 @@ from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageErro
 from typer.core import TyperGroup
 
 from tiegraph.commands import core, export, extract, imports, neo4j, overlaps, store, thesis
+from tiegraph.model.errors import one_line
 
 
 class UsageErrors(TyperGroup):
@@ -53,8 +54,9 @@ class UsageErrors(TyperGroup):
 
 
 def usage_line(exc: Any) -> str:
-    """``tiegraph export gexf: No such option: --bogus (see 'tiegraph export gexf --help')``, one line."""
-    message = " ".join(exc.format_message().split())
+    """``tiegraph export gexf: No such option: --bogus (see 'tiegraph export gexf --help')``, one line
+    (bidi, zero-width and control characters of what was typed escaped, as in every Error: line)."""
+    message = one_line(" ".join(exc.format_message().split()))
     ctx = exc.ctx
     if ctx is None:
         return message

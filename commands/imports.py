@@ -101,7 +101,7 @@ def _import_all(folder: Path, root: Path) -> None:
     failed: list[str] = []
     with ExitStack() as stack:
         if not root.exists():  # created for the stages: gone again when nothing is written
-            stack.callback(lambda: root.is_dir() and not any(root.iterdir()) and root.rmdir())
+            stack.callback(_remove_if_empty, root)
         staged: list[tuple[ImportResult, StagedImport]] = []
         for source, path in found.datasets.items():
             typer.echo(f"--- {source}: {_shown(path)} -> {_shown(root / source)}")
@@ -129,6 +129,11 @@ def _import_all(folder: Path, root: Path) -> None:
     typer.echo(f"Imported {len(dirs)} of {len(found.datasets)} datasets: " + ", ".join(d.name for d in dirs))
     data = " ".join(f"--data {_shown(d)}" for d in [BUNDLED_DATA, *dirs])
     typer.echo(f"Run the thesis test on them: tiegraph thesis {data}")
+
+
+def _remove_if_empty(directory: Path) -> None:
+    if directory.is_dir() and not any(directory.iterdir()):
+        directory.rmdir()
 
 
 @handle_errors

@@ -256,6 +256,8 @@ def test_bidi_and_zero_width_characters_are_escaped_in_error_lines(runner, data,
 def test_escaping_happens_in_every_error_line(runner):
     line = one_error(runner.invoke(app, ["report", "-d", str(FIXTURE), "--scope", "TUR,\u202eAZE\u200d"]), 1)
     assert line == "Error: --scope: unknown actor id '\\u202eAZE\\u200d'"
+    line = one_error(runner.invoke(app, ["report", "--x\u202ey"]), 2)  # a usage error of click's
+    assert line == "Error: tiegraph report: No such option: --x\\u202ey (see 'tiegraph report --help')"
     # kept as they are: letters of any script, emoji, and the plain space
     assert one_line("Türkiye 🙂 قازاقستان") == "Türkiye 🙂 قازاقستان"
     assert str(Problem("f.yaml", 2, None, "title", "a\tb\nc\x00d\x1b\x85")) == \
