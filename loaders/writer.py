@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -20,11 +21,11 @@ from typing import Any
 
 import yaml
 
-from tiegraph.loaders.records import FileProblem, RawRecord, read_records
+from tiegraph.loaders.records import _FORBIDDEN, FileProblem, RawRecord, _char_problem, read_records
 from tiegraph.loaders.result import ACTOR_ORDER, ImportResult, Skip, ordered
 from tiegraph.loaders.validate import build_actor, build_tie
 from tiegraph.model.coverage import Coverage
-from tiegraph.model.errors import DataValidationError, Problem, TiegraphError
+from tiegraph.model.errors import DataValidationError, ExternalFormatError, Problem, TiegraphError
 
 try:
     import fcntl
@@ -40,6 +41,8 @@ def finalize(result: ImportResult) -> ImportResult:
     The loaders already build valid records; this is the safety net that makes
     "every produced tie passes loaders/validate.py" true by construction.
     """
+    for tie in result.ties:
+        _refuse_controls(tie)
     problems: list[Problem] = []
     kinds: dict[str, str] = {}
     for number, actor in enumerate(result.actors, start=1):
@@ -66,6 +69,37 @@ def finalize(result: ImportResult) -> ImportResult:
     used |= {a["country"] for a in result.actors if a["id"] in used and a.get("country")}
     result.actors = sorted((a for a in result.actors if a["id"] in used), key=lambda a: a["id"])
     return result
+
+
+def _hidden_char(value: Any, path: str) -> tuple[str, str] | None:
+    """``(field path, character)`` of the first character no text may hold (records.FORBIDDEN), else None."""
+    if isinstance(value, str):
+        bad = _FORBIDDEN.search(value)
+        return (path, bad.group()) if bad else None
+    if isinstance(value, dict):
+        return next((found for key, item in value.items()
+                     if (found := _hidden_char(item, f"{path}.{key}" if path else str(key)))), None)
+    if isinstance(value, list):
+        return next((found for item in value if (found := _hidden_char(item, path))), None)
+    return None
+
+
+def _refuse_controls(tie: dict[str, Any]) -> None:
+    """A NUL or other control character copied from the source file is an error naming the file's line.
+
+    Why here as well as in ``readers.read_csv_rows``: an importer that parses its file
+    itself (SIPRI's preamble and split records) would otherwise write the character into
+    the staged JSONL, whose reader then refused it with the staging file's name.
+    """
+    found = _hidden_char({k: v for k, v in tie.items() if k != "sources"}, "")
+    if found is None:
+        return
+    source = (tie.get("sources") or [{}])[0]
+    label = str(source.get("document", tie.get("id"))).rsplit(": ", 1)[-1]
+    locator = str(source.get("locator", ""))
+    line = re.match(r"lines? (\d+)", locator)
+    raise ExternalFormatError(label, int(line.group(1)) if line else None, found[0],
+                              _char_problem(found[1]) + ("" if line else f" ({locator})"))
 
 
 def reference_actors(directories: list[Path]) -> dict[str, dict[str, Any]]:

@@ -120,7 +120,7 @@ def test_sigterm_mid_write_removes_the_temp_files(tmp_path):
         assert writer.stdout is not None and writer.stdout.readline().strip() == "writing"
         assert len(listing(tmp_path)) == 5  # out, out/tables and the three temp files
         writer.send_signal(signal.SIGTERM)
-        writer.wait(timeout=30)
+        writer.wait(timeout=60)
     finally:
         writer.kill()
     assert writer.returncode != 0
@@ -180,6 +180,18 @@ def test_a_nul_byte_in_an_imported_csv_is_an_error(runner, tmp_path, source, rel
         (folder / "atop5_1m.csv").write_bytes((EXTERNAL / "atop" / "atop5_1m.csv").read_bytes())
     line = one_error(runner.invoke(app, ["import", source, str(damaged), "--into", str(tmp_path / "out")]), 1)
     assert line == f"Error: {damaged.name}:2: field '{column}': control character U+0000 (NUL) is not allowed in text"
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_nul_byte_in_a_sipri_export_names_the_export_not_the_staging_file(runner, tmp_path):
+    """SIPRI's reader parses its preamble and split records itself: the check on the produced ties catches it."""
+    lines = (EXTERNAL / "sipri" / "trade-register-excerpt.csv").read_bytes().split(b"\n")
+    lines[14] = lines[14].replace(b",", b",\x00", 1)  # line 15: the supplier's name
+    path = tmp_path / "register.csv"
+    path.write_bytes(b"\n".join(lines))
+    line = one_error(runner.invoke(app, ["import", "sipri", str(path), "--into", str(tmp_path / "out")]), 1)
+    assert line == ("Error: register.csv:15: field 'attributes.sipri_supplier': control character U+0000 (NUL) "
+                    "is not allowed in text")
     assert not (tmp_path / "out").exists()
 
 
