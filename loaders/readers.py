@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from tiegraph.loaders.records import _FORBIDDEN, _char_problem, is_blank, other_unicode
+from tiegraph.loaders.records import _FORBIDDEN, NO_BOM_UTF16, _char_problem, is_blank, other_unicode
 from tiegraph.model.errors import ExternalFormatError
 
 
@@ -157,7 +157,6 @@ def _damaged(label: str, data: bytes, exc: Exception, part: str = "the workbook"
     index out of range``, ``struct.error``); those name no problem a user can act on.
     """
     import xlrd
-
     from xlrd.compdoc import CompDocError
 
     if isinstance(exc, (xlrd.XLRDError, CompDocError)):  # xlrd's own words name the damage
@@ -211,9 +210,10 @@ def int_field(value: str, label: str, line: int, column: str, *, blank: int | No
 def decode_text(data: bytes) -> tuple[str, str]:
     """``(text, encoding)`` of a text export whose encoding is not declared.
 
-    A BOM decides (UTF-8, UTF-16); else bytes that are valid UTF-8 are UTF-8 (latin-1
-    text with a non-ASCII byte is almost never valid UTF-8); else latin-1, which
-    decodes any bytes.  The encoding is returned so the summary can name it.
+    A BOM decides (UTF-8, UTF-16); UTF-16 without one shows as a NUL in every other
+    byte (valid UTF-8, so it would pass as text full of NULs); else bytes that are valid
+    UTF-8 are UTF-8 (latin-1 text with a non-ASCII byte is almost never valid UTF-8);
+    else latin-1, which decodes any bytes.  The encoding is returned so the summary can name it.
     """
     for bom, codec, name in ((b"\xef\xbb\xbf", "utf-8-sig", "UTF-8 with BOM"),
                              (b"\xff\xfe", "utf-16", "UTF-16 (BOM)"), (b"\xfe\xff", "utf-16", "UTF-16 (BOM)")):
@@ -222,6 +222,12 @@ def decode_text(data: bytes) -> tuple[str, str]:
                 return data.decode(codec), name
             except UnicodeDecodeError:
                 break
+    if other_unicode(data[:4096]) == NO_BOM_UTF16:
+        codec = "utf-16-le" if data[1:4096:2].count(0) > data[0:4096:2].count(0) else "utf-16-be"
+        try:
+            return data.decode(codec), f"UTF-16 {codec[-2:].upper()} (no BOM)"
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8"), "UTF-8" if not data.isascii() else "ASCII"
     except UnicodeDecodeError:

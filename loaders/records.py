@@ -171,8 +171,11 @@ def other_unicode(head: bytes) -> str | None:
     sample = head[:4096]
     for half in (sample[0::2], sample[1::2]):
         if len(half) >= 8 and half.count(0) >= 0.9 * len(half):
-            return "UTF-16 (no BOM: every other byte is NUL)"
+            return NO_BOM_UTF16
     return None
+
+
+NO_BOM_UTF16 = "UTF-16 (no BOM: every other byte is NUL)"
 
 
 def encoding_problem(label: str, head: bytes) -> Problem | None:

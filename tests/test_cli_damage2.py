@@ -195,6 +195,19 @@ def test_a_nul_byte_in_a_sipri_export_names_the_export_not_the_staging_file(runn
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_a_sipri_export_in_utf16_without_bom_is_read_and_named(tmp_path, codec):
+    """SIPRI's reader guesses the encoding (it has no BOM to go by): UTF-16 is recognised by its NUL bytes."""
+    from tiegraph.loaders.sipri import read_sipri
+
+    text = (EXTERNAL / "sipri" / "trade-register-excerpt.csv").read_bytes().decode("latin-1")
+    path = tmp_path / "register.csv"
+    path.write_bytes(text.encode(codec))
+    latin, wide = read_sipri(EXTERNAL / "sipri" / "trade-register-excerpt.csv"), read_sipri(path)
+    assert [t["id"] for t in wide.ties] == [t["id"] for t in latin.ties] and len(wide.ties) == 43
+    assert wide.encodings == {"register.csv": f"UTF-16 {codec[-2:].upper()} (no BOM)"}
+
+
 @pytest.mark.parametrize("codec, expected", [
     ("utf-16", "file is UTF-16 (BOM): save it as UTF-8"),
     ("utf-16-be", "file is UTF-16 (no BOM: every other byte is NUL): save it as UTF-8"),
