@@ -171,7 +171,7 @@ def test_import_all_finds_imports_and_explains(runner, tmp_path):
         f"--data {_shown(d)}" for d in [BUNDLED_DATA, *dirs])
     dataset = load_dataset([BUNDLED_DATA, *dirs])
     assert {k: (c.first_year, c.last_year, c.kind) for k, c in dataset.coverage.items()} == {
-        "seeds": (1990, 2026, "documentary"), "dcad": (1980, 2010, "systematic"),
+        "seeds": (1990, 2025, "documentary"), "dcad": (1980, 2010, "systematic"),
         "atop": (1815, 2018, "systematic"), "sipri": (2010, 2023, "systematic"),
         "mme": (1980, 2010, "systematic"), "jme": (1970, 2010, "systematic")}
 
