@@ -105,18 +105,20 @@ def read_xls_rows(path: Path, sheet: str, required: tuple[str, ...], *,
     sheet or a missing column is a format error (one line, nothing read).
     """
     label = label or path.name
-    try:
+    try:  # the signature first: a big file that is not a workbook is refused without being read
+        if is_blank(path):
+            raise ExternalFormatError(label, None, None, "file is empty")
+        with path.open("rb") as handle:
+            head = handle.read(len(OLE2_SIGNATURE))
+        if head.startswith(ZIP_SIGNATURE):
+            raise ExternalFormatError(label, None, None, "is an .xlsx (or other ZIP) file, not the Excel 97-2003 "
+                                      ".xls workbook this source is read from")
+        if not head.startswith(OLE2_SIGNATURE):
+            raise ExternalFormatError(label, None, None, "not an Excel 97-2003 .xls workbook (no OLE2 signature; "
+                                      "a CSV export of the sheet must be named *.csv)")
         data = path.read_bytes()
     except OSError as exc:
         raise ExternalFormatError(label, None, None, f"cannot read: {exc.strerror}") from None
-    if not data:
-        raise ExternalFormatError(label, None, None, "file is empty")
-    if data.startswith(ZIP_SIGNATURE):
-        raise ExternalFormatError(label, None, None, "is an .xlsx (or other ZIP) file, not the Excel 97-2003 "
-                                  ".xls workbook this source is read from")
-    if not data.startswith(OLE2_SIGNATURE):
-        raise ExternalFormatError(label, None, None, "not an Excel 97-2003 .xls workbook (no OLE2 signature; "
-                                  "a CSV export of the sheet must be named *.csv)")
     import xlrd
 
     try:  # xlrd writes its warnings to a log (stdout by default): keep them out of the summary

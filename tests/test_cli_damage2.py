@@ -332,10 +332,16 @@ def test_a_big_whitespace_data_file_is_called_empty_without_reading_it_whole(run
     assert peak < BIG / 2, peak  # reading it whole: at least 2 x BIG
 
 
-def test_a_big_whitespace_csv_is_called_empty_without_reading_it_whole(runner, tmp_path):
-    path = tmp_path / "DCAD.csv"
-    path.write_bytes(b"\n   \r\n" * (BIG // 6))
-    result, peak = _peak(runner, ["import", "dcad", str(path), "--into", str(tmp_path / "out")])
-    assert one_error(result, 1) == "Error: DCAD.csv: file is empty"
-    assert peak < BIG / 2, peak  # reading it whole: at least 2 x BIG
+@pytest.mark.parametrize("source, name, content, expected", [
+    ("dcad", "DCAD.csv", b"\n   \r\n", "file is empty"),
+    ("jme", "jme.xls", b"\n   \r\n", "file is empty"),
+    ("jme", "jme.xls", b"x" * 6, "not an Excel 97-2003 .xls workbook (no OLE2 signature; a CSV export of the "
+                                 "sheet must be named *.csv)"),
+])
+def test_a_big_file_is_refused_without_reading_it_whole(runner, tmp_path, source, name, content, expected):
+    path = tmp_path / name
+    path.write_bytes(content * (BIG // 6))
+    result, peak = _peak(runner, ["import", source, str(path), "--into", str(tmp_path / "out")])
+    assert one_error(result, 1) == f"Error: {name}: {expected}"
+    assert peak < BIG / 2, peak  # reading it whole: at least 2 x BIG (bytes, then text) or BIG for a workbook
     assert not (tmp_path / "out").exists()
