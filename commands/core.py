@@ -124,7 +124,7 @@ def validate(
 
     Exit code 0 when valid, 1 otherwise.  Nothing is built or written.
 
-    Example: tiegraph validate ./my-data
+    Example: tiegraph validate my-data
     """
     data_set = load(paths)
     typer.echo(f"OK: {len(data_set.actors)} actors, {len(data_set.ties)} ties in "

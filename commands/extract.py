@@ -97,7 +97,7 @@ def review(
     who accepted it and when; accepted and rejected candidates leave the
     candidates file, and every decision is logged in CANDIDATES/review.log.
 
-    Example: tiegraph review candidates --accept h06-menafn-kaz-tur-plan-2024-03-training --set h06-menafn-kaz-tur-plan-2024-03-training.attributes.place=Ankara --into my-data --by "A. Coder"
+    Example: tiegraph review candidates --accept h06-menafn-kaz-tur-plan-2024-02-defense-meeting --into my-data --by "A. Coder"
     (after the example of 'tiegraph extract', on a copy of the data: cp -r data my-data)
     """
     from tiegraph.extract.review import review as run_review

@@ -162,15 +162,15 @@ def import_command(
 
     Examples:
 
-      tiegraph import dcad DCAD-v1.0-main.csv
+      tiegraph import dcad ../shared/external/dcad-v1.0/DCAD-v1.0-main.csv
 
-      tiegraph import atop atop-5.1/            (or atop-5.1/atop5_1a.csv)
+      tiegraph import atop ../shared/external/atop-5.1/
 
-      tiegraph import sipri trade-register.csv --into tiegraph-data/sipri
+      tiegraph import sipri ../shared/external/sipri-transfers-2026/derived/transfers_turkic-supplier-or-recipient.csv --into tiegraph-data/sipri
 
-      tiegraph import mme mme_v7.csv
+      tiegraph import mme ../shared/external/mme-v7/mme_v7.csv
 
-      tiegraph import jme jme_v3.xls
+      tiegraph import jme ../shared/external/jme-v3/jme_v3.xls
 
       tiegraph import all ../shared/external --into tiegraph-data
 

@@ -137,7 +137,7 @@ def load(
 
     Example: tiegraph load --replace
 
-    Example: tiegraph load --data big-data --bulk --replace --workdir .tiegraph/neo4j
+    Example: tiegraph load --data data --data tiegraph-data/mme --bulk --replace --workdir .tiegraph/neo4j
     """
     from tiegraph.store.writer import load_into
 

@@ -50,6 +50,7 @@ from tiegraph.model.errors import StoreError
 from tiegraph.model.gc_pause import gc_paused
 from tiegraph.store.cypher import (
     COVERAGE_LABEL,
+    DUPLICATE_LABEL,
     KIND_LABELS,
     PARTICIPATED_IN,
     RELATIONSHIP_TYPES,
@@ -314,7 +315,7 @@ class Counts:
 def _read_counts(tx: ManagedTransaction) -> Counts:
     """Relationships by type from the counts store; nodes by label from a label scan of actors and ties."""
     counts = Counts()
-    labels = ["Actor", *KIND_LABELS.values(), TIE_NODE_LABEL, *TIE_LABELS.values(), COVERAGE_LABEL]
+    labels = ["Actor", *KIND_LABELS.values(), TIE_NODE_LABEL, *TIE_LABELS.values(), COVERAGE_LABEL, DUPLICATE_LABEL]
     for record in tx.run(load_store_cypher("count_labels"), {"labels": labels}):
         counts.labels[record["label"]] = record["nodes"]
     for rel in (*RELATIONSHIP_TYPES, PARTICIPATED_IN):

@@ -23,7 +23,7 @@ NEO4J_MODULES = frozenset({"test_browser", "test_extract_neo4j", "test_neo4j_loc
                            "test_store_faults", "test_store_injection", "test_store_profile"})
 #: tests that stop and restart the worker's server: the bulk imports, the quick load benchmark (its
 #: bulk part), the CLI round trip
-RESTARTING_MODULES = frozenset({"test_store_bulk"})
+RESTARTING_MODULES = frozenset({"test_store_bulk", "test_readme_neo4j_examples"})
 RESTARTING = ("test_bench_quick.py::test_bench_neo4j_load_quick",
               "test_neo4j_server.py::test_cli_start_status_stop_restart")
 #: the real-browser test: Browser's UI waits (30 s each) are the first to give out on a busy machine
