@@ -14,7 +14,7 @@ two states both exist that year (COW state system, ``model.statesystem``;
 companies and organisations from their first tie).  ``exp(b)`` is the yearly
 **rate ratio**: 1.06 means 6 % more new ties per dyad each year.
 
-* The effect and its interval come from a quasi-Poisson GLM (statsmodels):
+* The effect and its interval come from a quasi-Poisson GLM (fitted here, pinned to statsmodels in the tests):
   the Pearson dispersion, floored at 1, widens the interval when new ties come
   in bursts (a six-state exercise is one burst of 15 pairs).
 * The **uniform-timing permutation**: every tie keeps its weight and its
@@ -320,28 +320,43 @@ Fit = tuple[float | None, float | None, float | None, float | None, float | None
 def quasi_poisson(counts: np.ndarray, exposure_: np.ndarray, years: Sequence[int]) -> Fit:
     """(rate ratio per year, 95 % low, high, one-sided Wald p of a rise, of a fall, dispersion) of a
     quasi-Poisson GLM with a log-exposure offset; the dispersion (Pearson chi2 / df) is floored at 1.
-    None where the fit is undefined."""
-    import warnings
+    None where the fit is undefined.
 
-    import statsmodels.api as sm
+    Fitted by Newton-Raphson on the two coefficients (the Poisson log-likelihood is concave), not through
+    statsmodels: importing statsmodels' GLM costs 0.75-1.3 s, and ``tiegraph report`` prints this
+    verdict (BENCHMARKS.md, ``bench.report``); ``tests/test_rates.py`` pins the fit to statsmodels'
+    ``GLM(..., family=Poisson(), offset=...)`` on many series."""
     from scipy.special import ndtr
 
     keep = exposure_ > 0
-    y = counts[keep]
+    y = np.asarray(counts, dtype=float)[keep]
     x = np.asarray(years, dtype=float)[keep]
     if len(y) < 3 or y.sum() <= 0:
         return None, None, None, None, None, None
-    design = sm.add_constant(x - x.mean())
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    design = np.column_stack([np.ones(len(x)), x - x.mean()])
+    offset = np.log(exposure_[keep])
+    beta = np.array([math.log(y.sum() / exposure_[keep].sum()), 0.0])
+    converged = False
+    for _ in range(100):
+        mu = np.exp(np.clip(offset + design @ beta, -700, 700))
+        information = design.T @ (design * mu[:, None])
         try:
-            res = sm.GLM(y, design, family=sm.families.Poisson(), offset=np.log(exposure_[keep])).fit()
-        except Exception:  # statsmodels raises several types on a degenerate fit (perfect separation)
+            step = np.linalg.solve(information, design.T @ (y - mu))
+        except np.linalg.LinAlgError:
             return None, None, None, None, None, None
+        beta = beta + step
+        if np.max(np.abs(step)) < 1e-10:
+            converged = True
+            break
+    mu = np.exp(np.clip(offset + design @ beta, -700, 700))
     df = max(len(y) - 2, 1)
-    dispersion = max(1.0, float(res.pearson_chi2) / df)
-    b, se = float(res.params[1]), float(res.bse[1]) * math.sqrt(dispersion)
-    if not (math.isfinite(b) and math.isfinite(se)) or se <= 0 or abs(b) > 5:
+    dispersion = max(1.0, float(np.sum((y - mu) ** 2 / mu)) / df)
+    try:
+        covariance = np.linalg.inv(design.T @ (design * mu[:, None]))
+    except np.linalg.LinAlgError:
+        return None, None, None, None, None, dispersion
+    b, se = float(beta[1]), math.sqrt(max(float(covariance[1, 1]), 0.0) * dispersion)
+    if not converged or not (math.isfinite(b) and math.isfinite(se)) or se <= 0 or abs(b) > 5:
         return None, None, None, None, None, dispersion
     z = b / se
     return (math.exp(b), math.exp(b - 1.959964 * se), math.exp(b + 1.959964 * se), float(1 - ndtr(z)),

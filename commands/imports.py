@@ -56,12 +56,15 @@ def _shown(path: Path) -> str:
 def _stage_one(source: str, path: Path, into: Path, stack: ExitStack) -> tuple[ImportResult, StagedImport]:
     """Read, align and validate one dataset into a stage of ``into`` (held until ``stack`` closes);
     print its summary.  Nothing is in place until the caller commits the stage."""
+    from tiegraph.exports.progress import status
     from tiegraph.loaders.writer import align_actors, reference_actors, staged_import
 
-    result = reader(source)(path)
+    with status(f"reading {source}: {path.name}"):  # a spinner on a terminal: MME and JME take seconds
+        result = reader(source)(path)
     bundled = [BUNDLED_DATA] if any(data_files(BUNDLED_DATA)) else []
     align_actors(result, reference_actors(bundled))
-    staged = stack.enter_context(staged_import(result, into, bundled))
+    with status(f"validating and staging {source}"):
+        staged = stack.enter_context(staged_import(result, into, bundled))
     typer.echo(result.summary())
     return result, staged
 

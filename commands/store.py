@@ -46,13 +46,13 @@ def neo4j_connection(uri: str | None, user: str | None, database: str | None, pa
     return conn
 
 
-def _progress(enabled: bool):
-    """A rich progress bar on stderr (only on a terminal, so logs and pipes stay clean)."""
+def _progress(enabled: bool, unit: str):
+    """A rich progress bar on stderr counting ``unit`` (only on a terminal, so logs and pipes stay clean)."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     console = Console(stderr=True)
-    return Progress(TextColumn("{task.description:<32}"), BarColumn(), MofNCompleteColumn(),
+    return Progress(TextColumn("{task.description:<32}"), BarColumn(), MofNCompleteColumn(), TextColumn(unit),
                     TimeElapsedColumn(), console=console, transient=True,
                     disable=not (enabled and console.is_terminal))
 
@@ -111,9 +111,10 @@ def load(
     writers: Annotated[int, typer.Option("--writers", min=1,
                                          help="Write transactions of tie batches at a time (each batch "
                                               "stays whole; 1 writes them one after another).")] = DEFAULT_WRITERS,
-    replace: Annotated[bool, typer.Option("--replace", help="Delete the project's data (all :Actor "
-                                          "nodes and their relationships) before loading; with --bulk, "
-                                          "let the import replace a database that is not empty.")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="Delete the project's data (its :Actor, "
+                                          ":Tie, :Coverage and :Duplicate nodes and their relationships; "
+                                          "nothing else) before loading; with --bulk, let the import "
+                                          "replace the whole database, which must then be the local server's.")] = False,
     centrality: Annotated[bool, typer.Option("--centrality/--no-centrality", help="Write degree, "
                                              "betweenness and eigenvector centrality onto actor nodes.")] = True,
     bulk: Annotated[bool, typer.Option("--bulk", help="Replace the WHOLE database of the local server "
@@ -137,7 +138,7 @@ def load(
 
     Example: tiegraph load --replace
 
-    Example: tiegraph load --data data --data tiegraph-data/mme --bulk --replace --workdir .tiegraph/neo4j
+    Example: tiegraph load --bulk --replace --data data --data tiegraph-data/mme --data tiegraph-data/jme
     """
     from tiegraph.store.writer import load_into
 
@@ -146,7 +147,8 @@ def load(
         _bulk(dataset, workdir, uri, database, replace, centrality, batch_size)
         return
     conn = neo4j_connection(uri, user, database, workdir=workdir)
-    with open_driver(conn) as driver, translate_errors(conn), _progress(True) as progress:
+    with (open_driver(conn) as driver, translate_errors(conn),
+          _progress(True, "actors, tie nodes and relationships") as progress):
         task = progress.add_task("writing", total=None)
         result = load_into(
             driver, conn.database, dataset, batch_size=batch_size, writers=writers, replace=replace,
@@ -159,17 +161,20 @@ def load(
 def _bulk(dataset: Dataset, workdir: Path, uri: str | None, database: str | None, replace: bool,
           centrality: bool, batch_size: int) -> None:
     """``load --bulk``: the local server of ``workdir``, found by its state.json (and --uri, if given)."""
-    from tiegraph.store.bulk import DATABASE, bulk_load, local_target
+    from tiegraph.store.bulk import DATABASE, STEPS, bulk_load, local_target
 
     if (database or os.environ.get("NEO4J_DATABASE") or DATABASE) != DATABASE:
         raise UsageError(f"--bulk imports the default database '{DATABASE}' only")
     uri = uri or os.environ.get("NEO4J_URI")
     state = local_target(workdir, uri)
-    with _progress(True) as progress:
-        task = progress.add_task("bulk load", total=None)
+    steps = [s for s in STEPS if centrality or s != "centrality"]
+    with _progress(True, "steps") as progress:
+        task = progress.add_task("bulk load", total=len(steps))
         result = bulk_load(workdir, dataset, uri=uri, replace=replace, centrality=centrality,
                            batch_size=batch_size,
-                           on_phase=lambda step: progress.update(task, description=f"bulk load: {step}"))
+                           on_phase=lambda step: progress.update(task, description=f"bulk load: {step}",
+                                                                 completed=steps.index(step) if step in steps
+                                                                 else None))
     _print_summary(result, dataset, Connection(state["bolt_uri"], state.get("user", "neo4j"), None, DATABASE))
 
 

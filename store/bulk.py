@@ -74,6 +74,10 @@ class BulkResult(LoadResult):
     phases: dict[str, float] = field(default_factory=dict)
 
 
+#: the steps of a bulk load, in order (``centrality`` only with --centrality): what its progress counts
+STEPS: tuple[str, ...] = ("rows", "csv", "stop", "import", "start", "schema", "patch", "centrality", "verify")
+
+
 class _Clock:
     """Times consecutive steps into ``phases`` and reports each start to the hook."""
 

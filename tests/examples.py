@@ -71,8 +71,19 @@ def help_examples() -> list[str]:
             for sub in command.commands.values():
                 walk(sub)
             return
-        for match in re.finditer(r"Examples?:\s*(.+)", command.help or ""):
-            found.extend(part.strip() for part in match.group(1).split(" ; ") if part.strip())
+        lines = (command.help or "").splitlines()
+        for i, line in enumerate(lines):
+            head = re.match(r"\s*Examples?:\s*(.*)", line)
+            if head is None:
+                continue
+            if head.group(1).strip():  # 'Example: tiegraph …' on one line
+                found.append(head.group(1).strip())
+                continue
+            for follow in lines[i + 1:]:  # 'Examples:' then one indented command a line, blank lines between
+                if follow.strip() and not follow.strip().startswith("tiegraph "):
+                    break
+                if follow.strip():
+                    found.append(follow.strip())
 
     walk(typer.main.get_command(app))
     return found
@@ -94,6 +105,28 @@ def workspace(root: Path) -> Path:
     if shared.is_dir():
         (root / "shared").symlink_to(shared)
     return work
+
+
+def run_in_process(command: str, cwd: Path) -> tuple[int, str]:
+    """A plain ``tiegraph …`` line (no shell syntax) through the CLI runner in ``cwd`` (a second of interpreter
+    start-up less than a shell's run, times the ~45 examples); anything else through bash. Returns (exit code,
+    the end of its output)."""
+    import shlex
+
+    from typer.testing import CliRunner
+
+    from tiegraph.cli import app
+
+    if not command.startswith("tiegraph ") or any(ch in command for ch in "|&;<>$`"):
+        done = run(command, cwd)
+        return done.returncode, (done.stderr or done.stdout)[-300:]
+    here = Path.cwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(app, shlex.split(command)[1:])
+    finally:
+        os.chdir(here)
+    return result.exit_code, (result.stderr or result.stdout)[-300:]
 
 
 def run(command: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess:

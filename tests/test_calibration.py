@@ -20,7 +20,9 @@ def test_a_constant_rate_is_called_a_rise_in_at_most_five_percent(kind: str) -> 
     assert 14 <= result.mean_ties <= 20  # about 0.06 x 15 dyads x 19 years
     assert result.rise <= 0.05
     assert result.fall <= 0.05
-    assert result.untestable <= 0.01
+    # a dataset with fewer than 5 new ties beyond the hub (TUR) is a hub-and-spoke, not testable: with ~17 ties,
+    # about 2% of the bilateral datasets and 17% of the exercise ones (TUR attends ~58% of the exercises)
+    assert result.untestable <= (0.05 if kind == "stock" else 0.25)
 
 
 @pytest.mark.parametrize("kind", ["stock", "event"])

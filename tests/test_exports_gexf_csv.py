@@ -257,7 +257,8 @@ def test_csv_writes_both_files_or_neither(graph, tmp_path, monkeypatch):
 
 def test_export_commands(runner, tmp_path):
     gexf_path = tmp_path / "ties.gexf"
-    result = runner.invoke(app, ["export", "gexf", str(gexf_path), "-d", str(FIXTURE), "--level", "state"])
+    result = runner.invoke(app, ["export", "gexf", str(gexf_path), "-d", str(FIXTURE), "--level", "state",
+                                 "--tentative"])
     assert result.exit_code == 0, result.output
     # the window: the fixture's first tie (2014, after 1992) to the last year a tie starts (2019)
     assert result.stdout.strip() == (f"Wrote {gexf_path} ({size_text(gexf_path)}): 8 nodes, 11 edges, 9 ties, "
@@ -265,17 +266,20 @@ def test_export_commands(runner, tmp_path):
     assert result.stderr == ""  # no progress bar when stderr is not a terminal
     assert len(read_gexf(gexf_path)["edges"]) == 11
     out = tmp_path / "tables"
-    result = runner.invoke(app, ["export", "csv", str(out), "-d", str(FIXTURE), "--undated"])
+    result = runner.invoke(app, ["export", "csv", str(out), "-d", str(FIXTURE), "--undated", "--tentative",
+                                 "--level", "actor"])
     assert result.exit_code == 0, result.output
     nodes, edges = out / "nodes.csv", out / "edges.csv"
     assert result.stdout.strip() == (f"Wrote {nodes} and {edges} ({size_text(nodes, edges)}): 9 nodes, 12 edges, "
                                      "10 ties, timeline 2014-2019")
     graphml_path = tmp_path / "ties.graphml"
-    result = runner.invoke(app, ["export", "graphml", str(graphml_path), "-d", str(FIXTURE)])
+    result = runner.invoke(app, ["export", "graphml", str(graphml_path), "-d", str(FIXTURE), "--tentative",
+                                 "--level", "actor"])
     assert result.exit_code == 0, result.output
     # GraphML has no timeline: every tie unless --from/--to ask for a window
     assert result.stdout.strip() == f"Wrote {graphml_path} ({size_text(graphml_path)}): 9 nodes, 9 edges, 10 ties"
-    result = runner.invoke(app, ["export", "graphml", str(graphml_path), "-d", str(FIXTURE), "--from", "2019"])
+    result = runner.invoke(app, ["export", "graphml", str(graphml_path), "-d", str(FIXTURE), "--from", "2019",
+                                 "--tentative", "--level", "actor"])
     # in force in 2019: the open standing ties t1 (2015), t7 (2014), t9 (2015), the 2019 ties t5 and t6, and
     # the undated t10 (GraphML keeps undated ties); each on a pair of its own
     assert result.stdout.strip().endswith(": 9 nodes, 6 edges, 6 ties, timeline 2019-2019")
@@ -352,7 +356,7 @@ def test_progress_bar_with_labelled_units_on_a_terminal(tmp_path):
     primary, secondary = pty.openpty()
     path = tmp_path / "t.graphml"
     done = subprocess.run([sys.executable, "-m", "tiegraph.cli", "export", "graphml", str(path), "-d", str(FIXTURE),
-                           "--per-tie"], stderr=secondary, stdout=subprocess.PIPE, text=True, timeout=120,
+                           "--per-tie", "--tentative", "--level", "actor"], stderr=secondary, stdout=subprocess.PIPE, text=True, timeout=120,
                           env={**os.environ, "COLUMNS": "100", "TERM": "xterm"})
     os.close(secondary)
     shown = b""

@@ -135,7 +135,8 @@ def exported(tmp_path_factory):
         window = analysis_window(data)
         graph = build_graph(data, [t for t in data.ties if t.year is None or in_window(t, window)])
         every_tie = build_graph(data)  # GraphML has no timeline: every tie
-        args = [a for d in dirs for a in ("--data", str(d))]
+        # every actor and every tie, tentative ones too (the exports' defaults: state level, no tentative ties)
+        args = [a for d in dirs for a in ("--data", str(d))] + ["--level", "actor", "--tentative"]
         exports = [("gexf", tmp / f"{name}-date.gexf", [], "date")]
         if name == "bundled":
             exports.append(("gexf", tmp / f"{name}-double.gexf", ["--timeformat", "double"], "double"))

@@ -143,7 +143,8 @@ def test_report_rejects_bad_options(make_data, runner):
 def test_graphml_round_trip(make_data, runner, tmp_path):
     root = make_data(TINY_TIES)
     out = tmp_path / "g.graphml"
-    result = runner.invoke(app, ["export", "graphml", str(out), "-d", str(root), "--per-tie"])
+    result = runner.invoke(app, ["export", "graphml", str(out), "-d", str(root), "--per-tie", "--tentative",
+                                 "--level", "actor"])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(f"Wrote {out} (") and result.stdout.endswith(": 6 nodes, 8 edges, 6 ties\n")
     graph = nx.read_graphml(out, force_multigraph=True)

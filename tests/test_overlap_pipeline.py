@@ -51,7 +51,7 @@ def test_overlap_listing_counts_the_pairs(runner, data_args):
 
 
 def test_report_counts_each_duplicate_once(runner, data_args):
-    done = runner.invoke(app, ["report", *data_args, "--format", "json"])
+    done = runner.invoke(app, ["report", *data_args, "--tentative", "--format", "json"])
     assert done.exit_code == 0, done.output
     report = json.loads(done.output)
     assert report["summary"]["ties"] == 199
@@ -72,7 +72,7 @@ def test_exports_leave_the_duplicates_out(runner, data_args, tmp_path):
 
     pairs = find_overlaps(load_dataset([Path(a) for a in data_args if a != "--data"]))
     out = tmp_path / "ties.graphml"
-    done = runner.invoke(app, ["export", "graphml", *data_args, str(out), "--per-tie"])
+    done = runner.invoke(app, ["export", "graphml", *data_args, str(out), "--per-tie", "--tentative"])
     assert done.exit_code == 0, done.output
     tie_ids = {d["tie_id"] for *_, d in nx.read_graphml(out).edges(data=True)}
     assert len(tie_ids) == 199
@@ -81,7 +81,7 @@ def test_exports_leave_the_duplicates_out(runner, data_args, tmp_path):
 
 
 def test_one_dataset_is_left_as_it_is(runner):
-    done = runner.invoke(app, ["report", "--format", "json"])
+    done = runner.invoke(app, ["report", "--tentative", "--format", "json"])
     report = json.loads(done.output)
     assert report["summary"]["ties"] == 75
     assert report["ties_by_dataset"] == [{"dataset": "seeds", "ties": 75, "duplicates_absorbed": 0}]

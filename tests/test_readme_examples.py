@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from examples import REPO, help_examples, needs_server, readme_examples, run, workspace
+from examples import REPO, help_examples, needs_server, readme_examples, run_in_process, workspace
 
 pytestmark = pytest.mark.skipif(not (REPO.parent / "shared" / "external").is_dir(),
                                 reason="the README's examples read ../shared/external")
@@ -22,9 +22,9 @@ def test_readme_and_help_examples_run_as_written(tmp_path: Path) -> None:
     assert len(commands) >= 30
     failed = []
     for command in commands:
-        result = run(command, work)
-        if result.returncode != 0:
-            failed.append(f"{command}\n    -> exit {result.returncode}: {(result.stderr or result.stdout)[-300:]}")
+        code, said = run_in_process(command, work)
+        if code != 0:
+            failed.append(f"{command}\n    -> exit {code}: {said}")
     assert failed == [], "\n".join(failed)
 
 

@@ -5,7 +5,8 @@ That directory's ``.tiegraph/neo4j`` is a link to this worker's session server (
 test_neo4j_local_default.py): its start finds that server running instead of starting a second JVM. The
 examples include a bulk load (which restarts the server) and ``tiegraph neo4j stop``, so this module is in the
 test unit of the tests that restart their server (conftest.RESTARTING_MODULES); it ends with the README's
-``tiegraph neo4j start``, which brings the same server back (saved password, same ports).
+``tiegraph neo4j start``, which brings the same server back (saved password, same ports), before the help
+examples the README does not already hold.
 """
 
 from __future__ import annotations
@@ -33,10 +34,11 @@ def test_readme_and_help_neo4j_examples_run_as_written(neo4j_server, tmp_path: P
     # the README's main workflow first: the bulk example loads what it imports
     prepared = run("tiegraph import all ../shared/external --into tiegraph-data", work)
     assert prepared.returncode == 0, prepared.stderr
-    # help's 'neo4j status' needs a running server: its 'neo4j stop' goes last
-    stops = [c for c in helps if c.startswith("tiegraph neo4j stop")]
-    order = [*readme, "tiegraph neo4j start", *[c for c in helps if c not in stops], *stops,
-             "tiegraph neo4j start"]
+    # the README's ends with 'tiegraph neo4j stop': its 'tiegraph neo4j start' brings the server back for the
+    # help examples, each run once (a help example the README already ran is not run again)
+    assert readme[-1] == "tiegraph neo4j stop" and "tiegraph neo4j start" in readme
+    order = [*readme, "tiegraph neo4j start", *[c for c in dict.fromkeys(helps) if c not in readme]]
+    assert not any(c.startswith("tiegraph neo4j stop") for c in order[len(readme):])
     failed = []
     for command in order:
         result = run(command, work, env={k: "" for k in ("NEO4J_USER", "NEO4J_PASSWORD")}, timeout=600)

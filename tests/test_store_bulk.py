@@ -212,6 +212,9 @@ def test_bulk_load_stores_what_the_online_load_stores(bulk):
 
     result = bulk_load(bulk, dataset, replace=True)
     assert result.phases.keys() >= {"csv", "stop", "import", "start", "schema", "patch", "verify"}
+    from tiegraph.store.bulk import STEPS  # what the progress bar counts: every step, in order
+
+    assert list(result.phases) == [s for s in STEPS if s in result.phases]
     with _driver(bulk) as driver:
         mine = _snapshot(driver)
         assert mine == wanted

@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import pymannkendall as mk
 import pytest
+from scipy.special import ndtr, ndtri
 from scipy.stats import theilslopes
 
 from tiegraph.analysis.trend import (
@@ -53,9 +54,12 @@ def test_mann_kendall_hamed_rao_and_sen_match_the_references(values):
         assert ours.hamed_rao_p == pytest.approx(corrected.p, abs=1e-12)
     else:
         assert ours.hamed_rao_p is None  # corrected variance not positive: undefined, as in pymannkendall
-    # Sen's interval as scipy computes it (Sen 1968, eq. 2.6); scipy's variance ignores ties of x only
-    # when x is 0..n-1, so it is the same Var(S) as Mann–Kendall's
-    reference = theilslopes(values, alpha=0.95)
+    # Sen's interval as scipy computes it (Sen 1968, eq. 2.6), with the variance the p uses: the Hamed–Rao
+    # corrected one where it is larger (its factor, from pymannkendall's two z, widens scipy's z).
+    # scipy's variance ignores ties of x only when x is 0..n-1, so it is the same Var(S) as Mann–Kendall's.
+    factor = (plain.z / corrected.z) ** 2 if np.isfinite(corrected.z) and corrected.z != 0 else 1.0
+    confidence = 2 * ndtr(ndtri(0.975) * np.sqrt(max(factor, 1.0))) - 1
+    reference = theilslopes(values, alpha=confidence)
     assert (ours.sen_low, ours.sen_high) == (pytest.approx(reference.low_slope), pytest.approx(reference.high_slope))
     assert ours.sen_low <= ours.sen_slope <= ours.sen_high
 
