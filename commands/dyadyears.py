@@ -11,14 +11,16 @@ from __future__ import annotations
 import importlib.util
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
 from tiegraph.commands.common import DataOpt, DatasetOpt, FromOpt, ToOpt, handle_errors, load
 from tiegraph.exports.files import check_output_file, shown, write_all_atomically
 from tiegraph.model.errors import UsageError
+
+if TYPE_CHECKING:  # pandas is imported by the command only: every other command starts without it
+    import pandas as pd
 
 DyadScopeOpt = Annotated[str | None, typer.Option(
     "--scope", help="Comma-separated state ids (e.g. TUR,AZE,KAZ), or all-cow for every pair of COW states "

@@ -84,7 +84,7 @@ def test_quotes_are_verbatim_and_urls_come_from_the_document(dataset):
 
 def test_graphml_contains_every_tie_with_participants_type_year_and_source(dataset, runner, tmp_path):
     out = tmp_path / "bundled.graphml"
-    result = runner.invoke(app, ["export", "graphml", str(out), "--per-tie"])
+    result = runner.invoke(app, ["export", "graphml", str(out), "--per-tie", "--tentative", "--level", "actor"])
     assert result.exit_code == 0, result.output
     graph = nx.read_graphml(out, force_multigraph=True)
     found: dict[str, set[str]] = {}

@@ -268,8 +268,9 @@ def test_browser_edits_reach_the_report(store, env):
 
 def test_graphml_export_from_neo4j_equals_export_from_files(store, env, tmp_path):
     cli(["load", "--data", str(FIXTURE)], env)
-    cli(["export", "graphml", str(tmp_path / "files.graphml"), "--data", str(FIXTURE), "--per-tie"], env)
-    cli(["export", "graphml", str(tmp_path / "neo4j.graphml"), "--source", "neo4j", "--per-tie"], env)
+    every = ["--per-tie", "--tentative", "--level", "actor"]  # every tie and actor (the defaults leave plans out)
+    cli(["export", "graphml", str(tmp_path / "files.graphml"), "--data", str(FIXTURE), *every], env)
+    cli(["export", "graphml", str(tmp_path / "neo4j.graphml"), "--source", "neo4j", *every], env)
     files, neo = (nx.read_graphml(tmp_path / f"{n}.graphml") for n in ("files", "neo4j"))
     assert dict(files.nodes(data=True)) == dict(neo.nodes(data=True))
     edges = lambda g: sorted(json.dumps([a, b, k, d], sort_keys=True) for a, b, k, d in g.edges(keys=True, data=True))  # noqa: E731

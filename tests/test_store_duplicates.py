@@ -19,7 +19,7 @@ def test_each_duplicate_reads_back_as_the_same_tie(tmp_path) -> None:
     out = tmp_path / "imported"
     result = CliRunner().invoke(app, ["import", "all", str(FIXTURES), "--into", str(out)])
     assert result.exit_code == 0, result.output
-    data = load([Path("data"), *sorted(p for p in out.iterdir() if p.is_dir())])
+    data = load([Path(__file__).parents[1] / "data", *sorted(p for p in out.iterdir() if p.is_dir())])
     assert data.duplicates, "the fixtures hold ties two datasets share"
     rows = duplicate_rows(data)
     assert [r["props"]["duplicateOf"] for r in rows] == [
