@@ -316,3 +316,23 @@ def test_a_datasets_row_uses_its_own_ties_and_report_dataset_agrees(runner, tmp_
     (row,) = report["rates"]
     assert (row["source"], row["ties"], row["status"]) == ("beta", "15", beta.status)
     assert row["RR/yr [95% CI]"].startswith(f"{beta.rate_ratio:.3f}")
+
+
+def test_a_datasets_rows_do_not_move_when_an_unrelated_dataset_is_loaded(runner, tmp_path):
+    """DCAD's rows (rates and density, permutation p's included) are the same with and without MME beside it."""
+    from tiegraph.commands.common import load
+
+    fixtures = Path(__file__).parent / "fixtures" / "external"
+    for source, path in (("dcad", fixtures / "dcad"), ("mme", fixtures / "mme")):
+        done = runner.invoke(app, ["import", source, str(next(p for p in path.iterdir() if p.suffix == ".csv")),
+                                   "--into", str(tmp_path / source)])
+        assert done.exit_code == 0, done.output
+    repo_data = Path(__file__).parents[1] / "data"
+    chosen = options(first_year=1992, last_year=2010, permutations=300)
+    alone = run_thesis(load([repo_data, tmp_path / "dcad"]), chosen)
+    beside = run_thesis(load([repo_data, tmp_path / "dcad", tmp_path / "mme"]), chosen)
+
+    def dcad(result):
+        return ([r for r in result.rates if r.source == "dcad"], [r for r in result.evidence if r.source == "dcad"])
+
+    assert dcad(alone)[0] and dcad(alone) == dcad(beside)
