@@ -316,6 +316,11 @@ def test_a_datasets_row_uses_its_own_ties_and_report_dataset_agrees(runner, tmp_
     (row,) = report["rates"]
     assert (row["source"], row["ties"], row["status"]) == ("beta", "15", beta.status)
     assert row["RR/yr [95% CI]"].startswith(f"{beta.rate_ratio:.3f}")
+    # one answer: the report's verdict is the thesis's on the same data and window
+    whole = json.loads(runner.invoke(app, ["report", "-d", str(root), "--format", "json"]).stdout)
+    thesis = json.loads(runner.invoke(app, ["thesis", "-d", str(root), "--format", "json"]).stdout)
+    assert whole["verdict"]["reason"] == thesis["verdict"]["reason"]
+    assert whole["verdict"]["window"] == thesis["filters"]["window"] == "2000-2014: from 2000, the first year with a dated tie"
 
 
 def test_a_datasets_rows_do_not_move_when_an_unrelated_dataset_is_loaded(runner, tmp_path):
