@@ -18,7 +18,6 @@ themselves are checked without a browser in the last tests (store.browser).
 from __future__ import annotations
 
 import html
-import os
 import re
 import threading
 import urllib.error
@@ -28,8 +27,8 @@ from typing import Any
 
 import pytest
 import yaml
+from browser_env import CHROMIUM, require_browser
 from helpers import REPO
-from neo4j_fixtures import in_ci
 
 from tiegraph.loaders.datadir import load_dataset
 from tiegraph.model.errors import StoreError
@@ -47,7 +46,6 @@ from tiegraph.store.server import ServerInfo
 from tiegraph.store.server_config import browser_settings, post_connect_command
 from tiegraph.store.writer import load_into
 
-CHROMIUM = os.environ.get("TIEGRAPH_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TIMEOUT_MS = 30_000
@@ -65,17 +63,6 @@ DONE = f'{ERROR}, {STATUS}:has-text("completed after")'
 CONTENTS = '[data-testid="frameContents"]'
 #: a parameters block is done when its frame shows the parameters (one) or the list of its lines (several)
 PARAMS_DONE = '[data-testid="rawParamData"], [data-testid="multi-statement-list"]'
-
-
-def _require_browser() -> None:
-    """Skip without Chromium or Playwright on a developer's machine; under CI that is a failure."""
-    missing = [] if Path(CHROMIUM).is_file() else [f"Chromium at {CHROMIUM} (apt-get install chromium)"]
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing.append("playwright (pip install -e '.[test]')")
-    if missing:
-        (pytest.fail if in_ci() else pytest.skip)("no " + " and no ".join(missing))
 
 
 def _bolt_result(driver: Any, query: browser.SavedQuery) -> tuple[list[str], int]:
@@ -116,7 +103,7 @@ def test_every_guide_slide_runs_and_the_drawing_keeps_the_style(empty_db, neo4j_
                                                                   tmp_path: Path) -> None:
     if neo4j_server.browser_url is None:
         pytest.skip("NEO4J_URI server without NEO4J_HTTP_URL: no Browser to open")
-    _require_browser()
+    require_browser()
     from playwright.sync_api import expect, sync_playwright
 
     _, driver = empty_db
