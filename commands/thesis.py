@@ -69,6 +69,8 @@ NullOpt = Annotated[Null, typer.Option(
 PermutationsOpt = Annotated[int, typer.Option("--permutations", help="Draws of the permutation null (0: skip).")]
 SeedOpt = Annotated[int, typer.Option("--seed", min=0, max=2**32 - 1, help="Seed of the permutation null (same seed, same result).")]
 AlphaOpt = Annotated[float, typer.Option("--alpha", help="Significance level of the verdict's rules.")]
+
+
 class RateProjection(StrEnum):
     weighted = "weighted"
     clique = "clique"
@@ -287,14 +289,17 @@ def thesis(
 ) -> None:
     """Test the thesis that the web of defence ties among the scope has been thickening.
 
-    Prints what each dataset covers, the table of evidence (per dataset and
-    the union of the systematic ones, per layer -- institutional, activity,
-    types -- and projection: years covered, Sen slope with its 95% interval,
-    Mann–Kendall and autocorrelation-corrected p, permutation p, Pettitt's
-    change year), the sensitivity table (clique/star x tentative ties in/out, the scope without TUR)
-    and the verdict with its reason.  Years a dataset does not
-    cover are left out of its series, never counted as zero.  Same data,
-    options and seed give the same output.
+    The verdict rests on rates: per dataset and layer (institutional, activity),
+    the yearly number of new ties among the scope per pair of states that both
+    exist (COW state system), its yearly rate ratio with a 95% interval, the
+    uniform-timing permutation p of a rise, and the smallest rate ratio the row
+    could detect.  A row that cannot show a rise (too few years or ties, one
+    tie carrying most of it, nearly all ties with TUR) says why and does not
+    decide.  Sensitivity rows: other projections, tentative ties, the scope
+    without TUR, doubtful codings out.  The density of the web (Sen slope,
+    Mann-Kendall, Pettitt) follows as description.  Years a dataset does not
+    cover are left out, never counted as zero.  Same data, options and seed
+    give the same output.
 
     Example: tiegraph thesis --data data --data tiegraph-data/atop --data tiegraph-data/sipri --from 1992
     """
