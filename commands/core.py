@@ -63,9 +63,11 @@ def report(
         "--out", help="With --format csv (required there): write one CSV file per table into DIR "
                       "(density.csv, top_actors.csv …).")] = None,
 ) -> None:
-    """Network report: summary, coverage, yearly density of the scope, notes, top actors, trend test.
+    """Network report: summary, coverage, yearly density of the scope, notes, top actors, the thesis verdict.
 
-    Runs on the bundled dataset by default, no server needed.  A year no dataset
+    Runs on the bundled dataset by default, no server needed.  The verdict and
+    its rate rows are those of 'tiegraph thesis' on the same data and window
+    (from the first year every scope state exists unless --from).  A year no dataset
     covers prints as '–' (null in JSON), never 0; the notes say where a column
     stays constant and why, and where the datasets covering the years change.
     --by-year adds the yearly structure and each year's most central actors
