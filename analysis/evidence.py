@@ -1,6 +1,7 @@
-"""The table of evidence: one trend test per dataset, layer, projection and specification.
+"""The density description: one trend of density per dataset, layer, projection and specification.
 
-One density series cannot carry the thesis.  Each row here is the scope's
+These rows describe the web; they do not decide the thesis (``analysis.rates`` does: a stock of
+long-lived ties rises under a constant rate of new ones).  Each row here is the scope's
 density series of *one* dataset (or the union of the systematic datasets
 where their coverage overlaps), one layer and one specification, over the
 years that dataset covers -- never zero-filled outside them:
