@@ -174,10 +174,17 @@ def default_first_year(scope: Scope, dated: list[int]) -> tuple[int | None, str]
     return None, ""
 
 
+def headline_years(dataset: Dataset, options: ThesisOptions) -> list[int]:
+    """The years of the dated ties the headline counts (tentative ones only with ``include_tentative``): a
+    tie planned for next year does not stretch the window to a year nothing observed."""
+    return [t.year for t in select_ties(dataset, options.tie_filter)
+            if t.year is not None and (options.include_tentative or not t.tentative)]
+
+
 def series_span(dataset: Dataset, options: ThesisOptions) -> list[int]:
     """``first_year`` to ``last_year``; by default from the first year every scope state exists
     (``default_first_year``) to the last year with a dated tie."""
-    dated = [t.year for t in select_ties(dataset, options.tie_filter) if t.year is not None]
+    dated = headline_years(dataset, options)
     if not dated and (options.first_year is None or options.last_year is None):
         raise UsageError("no dated ties match the filters: nothing to test")
     first = options.first_year if options.first_year is not None else default_first_year(options.scope, dated)[0]
@@ -205,7 +212,7 @@ def window_note(dataset: Dataset, options: ThesisOptions, span: list[int]) -> st
     """How the window was chosen, in words."""
     if options.first_year is not None:
         return f"{span[0]}-{span[-1]}, as asked"
-    dated = [t.year for t in select_ties(dataset, options.tie_filter) if t.year is not None]
+    dated = headline_years(dataset, options)
     return f"{span[0]}-{span[-1]}: {default_first_year(options.scope, dated)[1]}"
 
 
