@@ -387,7 +387,7 @@ def filters(result: ThesisResult) -> dict[str, Any]:
     flt = options.tie_filter
     return {
         "scope": scope if isinstance(scope, str) else ",".join(scope), "level": options.level,
-        "headline": options.headline.describe(),
+        "headline": options.headline.describe() + " (density, a description: the rates decide)",
         "types": ",".join(sorted(flt.types)) if flt.types else "all",
         "datasets": ",".join(sorted(flt.datasets)) if flt.datasets else "all",
         "years": f"{result.span[0]}-{result.span[-1]}", "mode": options.activity.describe(),
